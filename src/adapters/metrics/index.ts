@@ -1,0 +1,1 @@
+export { createPrometheusMetrics } from './prometheus-metrics.js';

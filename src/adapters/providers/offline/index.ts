@@ -1,0 +1,2 @@
+export { createOfflineProvider } from './offline-provider.js';
+export { OFFLINE_MODELS } from './offline-models.js';

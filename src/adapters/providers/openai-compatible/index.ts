@@ -1,0 +1,1 @@
+export { createOpenAiCompatibleProvider } from './openai-compatible-provider.js';

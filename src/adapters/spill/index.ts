@@ -1,0 +1,1 @@
+export { createFileInteractionSpill } from './file-interaction-spill.js';

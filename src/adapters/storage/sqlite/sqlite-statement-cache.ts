@@ -1,0 +1,34 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+/**
+ * better-sqlite3 behind Kysely's `SqliteDatabase`, with prepared statements kept in a small LRU cache by SQL
+ * text. Kysely prepares every query anew, and preparing a multi-row INSERT costs as much as running it; the
+ * batched interaction writer depends on this reuse for its throughput.
+ *
+ * Reusing a statement is safe because better-sqlite3 runs it to completion synchronously; only Kysely's
+ * `stream()` would hold one open, and the store never streams.
+ */
+export function cacheStatements(database: BetterSqlite3.Database, capacity: number): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= capacity) {
+          const oldest = statements.keys().next();
+          if (oldest.done !== true) statements.delete(oldest.value);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
+}

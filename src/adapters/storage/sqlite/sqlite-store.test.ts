@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../../../../test/contract/store.contract.js';
+import { aCharge, anInteraction, aProject } from '../../../../test/contract/store-fixtures.js';
+import { openSqliteStore } from './index.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'slipway-sqlite-store-'));
+let files = 0;
+const freshPath = (): string => join(directory, `store-${++files}`, 'nested', 'slipway.db');
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describeStoreContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describeStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+
+describe('sqlite store on a file', () => {
+  it('keeps data across reopening, migrating only once, in WAL mode', async () => {
+    const path = freshPath();
+    const first = await openSqliteStore({ path });
+    await first.createProject(aProject());
+    await first.appendInteractions([anInteraction()]);
+    await first.close();
+    const second = await openSqliteStore({ path });
+    await expect(second.getProject('prj_1')).resolves.toEqual(aProject());
+    await expect(second.getInteraction('int_1')).resolves.toEqual(anInteraction());
+    await second.close();
+    const database = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(database.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001-initial']);
+    } finally {
+      database.close();
+    }
+  });
+
+  it('refuses a database migrated by a newer version', async () => {
+    const path = freshPath();
+    await (await openSqliteStore({ path })).close();
+    const database = new BetterSqlite3(path);
+    database
+      .prepare('insert into kysely_migration (name, timestamp) values (?, ?)')
+      .run('9999-future', 'now');
+    database.close();
+    await expect(openSqliteStore({ path })).rejects.toThrow('Database migration failed');
+  });
+
+  it('shares budgets between processes without granting past the limit', async () => {
+    const path = freshPath();
+    const charge = aCharge({ counter: 'key:shared:rpm', limit: 100, amount: 1 });
+    await (await openSqliteStore({ path })).close();
+    const grantedPerProcess = await Promise.all(
+      [1, 2, 3, 4].map((worker) => reserveInChildProcess({ path, worker, count: 60, charge })),
+    );
+    expect(grantedPerProcess.reduce((sum, granted) => sum + granted, 0)).toBe(100);
+    const store = await openSqliteStore({ path });
+    await expect(store.usage([charge])).resolves.toEqual([100]);
+    await store.close();
+  }, 60_000);
+});
+
+const run = promisify(execFile);
+const storeModule = fileURLToPath(new URL('./index.ts', import.meta.url));
+
+/** Reserves `count` times concurrently from a separate Node process; resolves to how many were granted. */
+async function reserveInChildProcess(options: {
+  path: string;
+  worker: number;
+  count: number;
+  charge: ReturnType<typeof aCharge>;
+}): Promise<number> {
+  const program = `
+    const { openSqliteStore } = await import(${JSON.stringify(storeModule)});
+    const store = await openSqliteStore({ path: ${JSON.stringify(options.path)} });
+    const outcomes = await Promise.all(Array.from({ length: ${options.count} }, (_, index) =>
+      store.reserve('res_${options.worker}_' + index, [${JSON.stringify(options.charge)}])));
+    await store.close();
+    process.stdout.write(String(outcomes.filter((outcome) => outcome.granted).length));
+  `;
+  const { stdout } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '--eval',
+    program,
+  ]);
+  return Number(stdout);
+}

@@ -1,0 +1,1 @@
+export { createTokenCounter } from './o200k-token-counter.js';

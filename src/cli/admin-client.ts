@@ -1,0 +1,262 @@
+import { request } from 'undici';
+import { ERROR_CODES, type ErrorCode, SlipwayError } from '../core/errors.js';
+import type { LimitPolicy, Project, Role } from '../core/identity.js';
+import type { InteractionRecord, InteractionStatus } from '../core/interaction.js';
+import type { InteractionSummary } from '../ports/interaction-store.js';
+
+/** An API key as the admin API shows it: everything but the secret's digest. */
+export interface KeyView {
+  id: string;
+  projectId: string;
+  name: string;
+  role: Role;
+  displayPrefix: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  allowedModels: string[] | null;
+  limits: LimitPolicy;
+}
+
+export interface CreateKeyRequest {
+  name: string;
+  project?: string;
+  role?: Role;
+  expiresInDays?: number;
+  allowedModels?: string[];
+  limits?: LimitPolicy;
+}
+
+export interface CreatedKey {
+  key: KeyView;
+  /** The whole secret; the server keeps only its digest, so this is the only time it is available. */
+  secret: string;
+}
+
+type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface RouteView {
+  model: string;
+  kind: string;
+  strategy: string;
+  description: string | null;
+  targets: Array<{
+    provider: string;
+    model: string;
+    weight: number;
+    breaker: { state: BreakerState; consecutiveFailures: number; openedAt: number | null };
+  }>;
+}
+
+export interface ModelView {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  description?: string;
+}
+
+/** Filters of `GET /api/interactions`; times are ms since the epoch. */
+export interface InteractionFilter {
+  project?: string;
+  key?: string;
+  model?: string;
+  target?: string;
+  status?: InteractionStatus;
+  user?: string;
+  since?: number;
+  until?: number;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface InteractionList {
+  data: InteractionSummary[];
+  next_cursor: string | null;
+}
+
+interface DataList<Item> {
+  data: Item[];
+}
+
+export interface AdminClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:8080`; a path prefix is kept. */
+  url: string;
+  token: string | null;
+  /** Budget for one whole request, body included. */
+  timeoutMs: number;
+  /** Aborts requests in flight (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+interface SendOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status < 500) return 'invalid_request';
+  return 'upstream_error';
+}
+
+/** The `error.message` of an OpenAI-shaped error body, when the body is one. */
+function errorOf(text: string): { message: string; code: unknown } | null {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body !== 'object' || body === null || !('error' in body)) return null;
+    const error: unknown = body.error;
+    if (typeof error !== 'object' || error === null || !('message' in error)) return null;
+    if (typeof error.message !== 'string') return null;
+    return { message: error.message, code: 'code' in error ? error.code : undefined };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The admin API of a running Slipway server, over HTTP. Every failure is a SlipwayError whose message is fit to
+ * show as it is: the server's `error.message`, or a sentence saying the server could not be reached or was slow.
+ * @example const projects = await new AdminClient({ url, token, timeoutMs: 10_000 }).listProjects();
+ */
+export class AdminClient {
+  private readonly options: Readonly<AdminClientOptions>;
+  private readonly base: URL;
+
+  constructor(options: AdminClientOptions) {
+    this.options = Object.freeze({ ...options });
+    try {
+      this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    } catch (error) {
+      throw new SlipwayError('invalid_request', `'${options.url}' is not a valid Slipway URL.`, {
+        cause: error,
+      });
+    }
+  }
+
+  listProjects(): Promise<DataList<Project>> {
+    return this.send('GET', 'api/projects');
+  }
+
+  createProject(name: string): Promise<Project> {
+    return this.send('POST', 'api/projects', { body: { name } });
+  }
+
+  /** Keys of one project (by id or name), or of every project. */
+  listKeys(project?: string): Promise<DataList<KeyView>> {
+    return this.send('GET', 'api/keys', { query: { project } });
+  }
+
+  createKey(body: CreateKeyRequest): Promise<CreatedKey> {
+    return this.send('POST', 'api/keys', { body });
+  }
+
+  revokeKey(id: string): Promise<KeyView> {
+    return this.send('DELETE', `api/keys/${encodeURIComponent(id)}`);
+  }
+
+  listRoutes(): Promise<DataList<RouteView>> {
+    return this.send('GET', 'api/routes');
+  }
+
+  /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
+  listInteractions(filter: InteractionFilter): Promise<InteractionList> {
+    return this.send('GET', 'api/interactions', { query: { ...filter } });
+  }
+
+  getInteraction(id: string): Promise<InteractionRecord> {
+    return this.send('GET', `api/interactions/${encodeURIComponent(id)}`);
+  }
+
+  listModels(): Promise<DataList<ModelView>> {
+    return this.send('GET', 'v1/models');
+  }
+
+  private async send<Result>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    options: SendOptions = {},
+  ): Promise<Result> {
+    const url = new URL(path, this.base);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token !== null) headers.authorization = `Bearer ${this.options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method,
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal,
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw this.transportError(error, timeout);
+    }
+    if (status >= 400) throw this.responseError(status, text);
+    try {
+      return JSON.parse(text) as Result;
+    } catch (error) {
+      throw new SlipwayError(
+        'upstream_error',
+        `Slipway at ${this.options.url} answered with something other than JSON.`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private transportError(error: unknown, timeout: AbortSignal): SlipwayError {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
+      return new SlipwayError(
+        'upstream_unavailable',
+        `cannot reach Slipway at ${this.options.url}: is it running? (slipway start)`,
+        { cause: error },
+      );
+    }
+    if (timeout.aborted) {
+      return new SlipwayError(
+        'timeout',
+        `Slipway at ${this.options.url} did not answer within ${this.options.timeoutMs} ms.`,
+        { cause: error },
+      );
+    }
+    if (this.options.signal?.aborted)
+      return new SlipwayError('client_closed', 'Interrupted.', { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    return new SlipwayError(
+      'upstream_unavailable',
+      `request to Slipway at ${this.options.url} failed: ${reason}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  private responseError(status: number, text: string): SlipwayError {
+    const error = errorOf(text);
+    const code = isErrorCode(error?.code) ? error.code : codeOfStatus(status);
+    let message = error?.message ?? `Slipway at ${this.options.url} answered HTTP ${status}.`;
+    // The most common first-run mistake: the server wants the admin key and the shell has none exported.
+    if (status === 401 && this.options.token === null) message += ' (pass --token or set SLIPWAY_TOKEN)';
+    return new SlipwayError(code, message, { upstreamStatus: status });
+  }
+}

@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { loadConfig, readProcessEnv } from '../config/load-config.js';
+import { watchConfig } from '../config/watch-config.js';
+
+interface StartOptions {
+  config?: string;
+}
+
+function logError(message: string, error: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`[slipway] ${message}: ${detail}\n`);
+}
+
+/**
+ * Runs the embedded product in this process: API, gateway and log writer, until SIGTERM or SIGINT, then shuts
+ * down gracefully (stops accepting, lets in-flight requests finish within `server.shutdownGraceMs`, flushes the
+ * log). SIGHUP, or a change of the configuration file, applies new routes without dropping requests.
+ */
+async function start(options: StartOptions): Promise<void> {
+  const env = readProcessEnv();
+  const cwd = process.cwd();
+  const { config, file } = loadConfig({
+    env,
+    cwd,
+    ...(options.config === undefined ? {} : { file: options.config }),
+  });
+  // Loaded here, not at the top: the other commands are HTTP clients and need none of the server stack.
+  const { composeApp } = await import('../compose/compose-app.js');
+  const { createHttpApp } = await import('../http/create-http-app.js');
+  const app = await composeApp(config, { logError });
+  const { generatedSecret } = await app.keys.ensureBootstrapAdmin(config.adminKey);
+  const http = createHttpApp({
+    ...app,
+    interactions: app.store,
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    logError,
+  });
+  const address = await http.listen({ host: config.server.host, port: config.server.port });
+
+  const lines = [
+    `Slipway is listening on ${address}`,
+    `  store: ${config.store.kind}${config.store.kind === 'sqlite' ? ` (${config.store.path})` : ''}`,
+    `  config: ${file ?? 'defaults and environment (no slipway.yaml)'}`,
+    `  models: ${app
+      .listModels({ allowedModels: null })
+      .data.map((model) => model.id)
+      .join(', ')}`,
+  ];
+  if (generatedSecret !== null) {
+    lines.push(
+      '',
+      `  Admin key (shown once, store it now): ${generatedSecret}`,
+      '  Use it with the CLI: export SLIPWAY_TOKEN=<admin key>',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const watcher =
+    file === null
+      ? null
+      : watchConfig({
+          file,
+          env,
+          cwd,
+          onChange: (next) => {
+            try {
+              app.reloadRoutes(next, config.server.shutdownGraceMs);
+              process.stdout.write(`[slipway] configuration reloaded: ${next.routes.length} routes\n`);
+            } catch (error) {
+              logError('configuration reload rejected', error);
+            }
+          },
+          onError: (error) => logError('configuration reload rejected (keeping the current one)', error),
+        });
+  const onHangUp = () => watcher?.reload();
+  process.on('SIGHUP', onHangUp);
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.stdout.write(`[slipway] ${signal}: shutting down\n`);
+      process.off('SIGHUP', onHangUp);
+      watcher?.close();
+      const force = setTimeout(() => http.server.closeAllConnections(), config.server.shutdownGraceMs);
+      force.unref();
+      http
+        .close()
+        .then(() => app.close())
+        .catch((error: unknown) => logError('shutdown failed', error))
+        .finally(() => {
+          clearTimeout(force);
+          resolve();
+        });
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run Slipway in this process (embedded mode: API, gateway and log writer)')
+    .option('--config <file>', 'configuration file (default: $SLIPWAY_CONFIG or ./slipway.yaml if present)')
+    .action((options: StartOptions) => start(options));
+}

@@ -1,0 +1,217 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { createOfflineProvider } from '../adapters/providers/offline/index.js';
+import { createOpenAiCompatibleProvider } from '../adapters/providers/openai-compatible/index.js';
+import { createFileInteractionSpill } from '../adapters/spill/index.js';
+import { openPostgresStore } from '../adapters/storage/postgres/index.js';
+import { openSqliteStore } from '../adapters/storage/sqlite/index.js';
+import { createPrometheusMetrics } from '../adapters/metrics/index.js';
+import { createCryptoRandom, sha256SecretHasher, systemClock } from '../adapters/system/index.js';
+import { createTokenCounter } from '../adapters/tokenizer/index.js';
+import type { Config } from '../config/config-schema.js';
+import type { InteractionRecord } from '../core/interaction.js';
+import { createRedactor } from '../core/redaction/redactor.js';
+import type { ModelProvider } from '../ports/model-provider.js';
+import type { Store } from '../ports/store.js';
+import type { TokenCounter } from '../ports/token-counter.js';
+import { makeAuthenticateCaller } from '../services/authenticate-caller.js';
+import { breakerStateGauge } from '../services/breaker-gauge.js';
+import { InMemoryBreakerRegistry } from '../services/breaker-registry.js';
+import { makeCompleteChat } from '../services/complete-chat.js';
+import { makeCreateEmbeddings } from '../services/create-embeddings.js';
+import { createInteractionLogWriter } from '../services/interaction-log-writer.js';
+import { makeListModels } from '../services/list-models.js';
+import { makeApiKeyManagement } from '../services/manage-api-keys.js';
+import { RouteTable } from '../services/route-table.js';
+import { redactInteraction } from './redact-interaction.js';
+
+type ProviderConfig = Config['providers'][number];
+
+export interface ComposeOptions {
+  /** Server-side log of failures that never reach a client. */
+  logError: (message: string, error: unknown) => void;
+}
+
+function openStore(config: Config): Promise<Store> {
+  return config.store.kind === 'postgres'
+    ? openPostgresStore({ url: config.store.url, poolSize: config.store.poolSize })
+    : openSqliteStore({ path: config.store.path });
+}
+
+function openProvider(provider: ProviderConfig, tokenCounter: TokenCounter): ModelProvider {
+  switch (provider.kind) {
+    case 'offline':
+      return createOfflineProvider({ id: provider.id, tokenCounter });
+    case 'openai-compatible':
+      return createOpenAiCompatibleProvider({
+        id: provider.id,
+        baseUrl: provider.baseUrl,
+        headers: { ...provider.headers },
+        connections: provider.connections,
+        tokenCounter,
+        ...(provider.apiKey === null ? {} : { apiKey: provider.apiKey }),
+        ...(provider.apiVersion === null ? {} : { apiVersion: provider.apiVersion }),
+      });
+  }
+}
+
+function openProviders(config: Config, tokenCounter: TokenCounter): Map<string, ModelProvider> {
+  return new Map(config.providers.map((provider) => [provider.id, openProvider(provider, tokenCounter)]));
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * The composition root: configuration → adapters → services. The only module that chooses adapters.
+ * @example const app = await composeApp(config, { logError }); … await app.close();
+ */
+export async function composeApp(config: Config, options: ComposeOptions) {
+  const clock = systemClock;
+  const random = createCryptoRandom();
+  const store = await openStore(config);
+  const tokenCounter = createTokenCounter();
+  let providers = openProviders(config, tokenCounter);
+  const routeTable = new RouteTable({ routes: config.routes, providers, clock });
+  const breakers = new InMemoryBreakerRegistry({ clock });
+  const metrics = createPrometheusMetrics();
+  const redactor = config.redaction.enabled ? createRedactor({ entities: config.redaction.entities }) : null;
+
+  const logWriter = createInteractionLogWriter({
+    store,
+    redact: (record: InteractionRecord) => (redactor === null ? record : redactInteraction(redactor, record)),
+    spill: createFileInteractionSpill({ dir: config.logging.spillDir }),
+    batchSize: config.logging.batchSize,
+    flushIntervalMs: config.logging.flushIntervalMs,
+    bufferLimit: config.logging.bufferLimit,
+    logError: options.logError,
+  });
+  await logWriter.replaySpilled();
+  metrics.registerGauge(breakerStateGauge(breakers));
+  metrics.registerGauge({
+    name: 'slipway_log_writer_queue_depth',
+    help: 'Interactions held in memory by the log writer, waiting to be stored.',
+    labelNames: [],
+    collect: () => [{ labels: {}, value: logWriter.stats().queued }],
+  });
+  metrics.registerGauge({
+    name: 'slipway_log_writer_spilled_total',
+    help: 'Interactions the log writer spilled to disk because the store was failing.',
+    labelNames: [],
+    collect: () => [{ labels: {}, value: logWriter.stats().spilled }],
+  });
+
+  const sink = {
+    record(interaction: InteractionRecord) {
+      metrics.observeInteraction(interaction);
+      return logWriter.record(interaction);
+    },
+  };
+  const gatewayDeps = {
+    routeTable,
+    breakers,
+    clock,
+    random,
+    tokenCounter,
+    ledger: store,
+    sink,
+    prices: config.prices,
+    limits: config.limits,
+    defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
+    sleep: (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }),
+    onBackgroundError: (error: unknown) => options.logError('background work after a request failed', error),
+  };
+  const completeChat = makeCompleteChat(gatewayDeps);
+  const createEmbeddings = makeCreateEmbeddings(gatewayDeps);
+  const listModels = makeListModels({ routeTable });
+  const authentication = makeAuthenticateCaller({ store, hasher: sha256SecretHasher, clock });
+  const keys = makeApiKeyManagement({ store, clock, random, hasher: sha256SecretHasher });
+
+  async function check(name: string, probe: (signal: AbortSignal) => Promise<void>) {
+    try {
+      await probe(AbortSignal.timeout(READINESS_TIMEOUT_MS));
+      return [name, { ok: true }] as const;
+    } catch (error) {
+      return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+    }
+  }
+
+  async function readiness() {
+    const checks = await Promise.all([
+      check('store', () => store.ping()),
+      ...[...providers.values()].map((provider) =>
+        check(`provider:${provider.id}`, (signal) => provider.ping(signal)),
+      ),
+    ]);
+    return { ok: checks.every(([, result]) => result.ok), checks: Object.fromEntries(checks) };
+  }
+
+  function routesStatus() {
+    const breakerByTarget = new Map(breakers.snapshot().map((snapshot) => [snapshot.target, snapshot]));
+    return routeTable.current().routes.map((route) => ({
+      model: route.model,
+      kind: route.kind,
+      strategy: route.strategy,
+      description: route.description ?? null,
+      targets: [...route.targets, ...route.contextFallbacks].map((target) => {
+        const breaker = breakerByTarget.get(`${target.providerId}/${target.model}`);
+        return {
+          provider: target.providerId,
+          model: target.model,
+          weight: target.weight,
+          breaker: {
+            state: breaker?.state ?? 'closed',
+            consecutiveFailures: breaker?.consecutiveFailures ?? 0,
+            openedAt: breaker?.openedAt ?? null,
+          },
+        };
+      }),
+    }));
+  }
+
+  /**
+   * Applies the routes and providers of a new configuration to requests that start from now on. Requests in
+   * flight keep the providers they started with; those are closed after `drainMs`.
+   */
+  function reloadRoutes(next: Config, drainMs: number): void {
+    const nextProviders = openProviders(next, tokenCounter);
+    try {
+      routeTable.replace(next.routes, nextProviders);
+    } catch (error) {
+      void Promise.all([...nextProviders.values()].map((provider) => provider.close()));
+      throw error;
+    }
+    const previous = providers;
+    providers = nextProviders;
+    setTimeout(() => {
+      for (const provider of previous.values()) {
+        provider
+          .close()
+          .catch((error: unknown) => options.logError('closing a replaced provider failed', error));
+      }
+    }, drainMs).unref();
+  }
+
+  async function close(): Promise<void> {
+    await logWriter.close();
+    await Promise.all([...providers.values()].map((provider) => provider.close()));
+    await store.close();
+  }
+
+  return {
+    config,
+    store,
+    metrics,
+    keys,
+    logWriter,
+    authenticate: authentication.authenticate,
+    forgetCachedKeys: authentication.forgetCachedKeys,
+    completeChat,
+    createEmbeddings,
+    listModels,
+    routesStatus,
+    readiness,
+    reloadRoutes,
+    close,
+  };
+}
+
+export type ComposedApp = Awaited<ReturnType<typeof composeApp>>;

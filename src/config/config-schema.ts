@@ -1,0 +1,371 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { BreakerPolicy, ModelPrice, RetryPolicy, Route, TimeoutPolicy } from '../core/route.js';
+import { deepFreeze } from './deep-freeze.js';
+
+/**
+ * Every object rejects keys it does not know: a misspelt key silently ignored (`retires:`) is a policy the
+ * operator believes is in force and is not. The message lists the keys that are allowed.
+ */
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  const expected = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const names = issue.keys.map((key) => `"${key}"`).join(', ');
+      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${names}; expected one of: ${expected}`;
+    },
+  });
+}
+
+const milliseconds = () => z.int().min(0);
+const count = () => z.int().min(1);
+
+const OFFLINE_PROVIDER_ID = 'offline';
+
+/** Names shared with src/core/redaction (kept literal here: config imports no feature module). */
+const REDACTION_ENTITIES = [
+  'email',
+  'phone',
+  'payment_card',
+  'iban',
+  'us_ssn',
+  'ip_address',
+  'secret',
+  'uk_nino',
+] as const;
+
+/** uk_nino is opt-in: its pattern also matches some product and order codes. */
+const DEFAULT_REDACTION_ENTITIES = REDACTION_ENTITIES.filter((entity) => entity !== 'uk_nino');
+
+/**
+ * USD per million tokens for well-known models, keyed by the upstream model name. A `prices` entry in the file
+ * with the same name replaces the one here.
+ */
+export const DEFAULT_PRICES: Readonly<Record<string, Readonly<ModelPrice>>> = deepFreeze({
+  'gpt-4o': { inputPerMillion: 2.5, outputPerMillion: 10 },
+  'gpt-4o-mini': { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+  'gpt-4.1': { inputPerMillion: 2, outputPerMillion: 8 },
+  'gpt-4.1-mini': { inputPerMillion: 0.4, outputPerMillion: 1.6 },
+  'gpt-4.1-nano': { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+  o3: { inputPerMillion: 2, outputPerMillion: 8 },
+  'o4-mini': { inputPerMillion: 1.1, outputPerMillion: 4.4 },
+  'gpt-3.5-turbo': { inputPerMillion: 0.5, outputPerMillion: 1.5 },
+  'text-embedding-3-small': { inputPerMillion: 0.02, outputPerMillion: 0 },
+  'text-embedding-3-large': { inputPerMillion: 0.13, outputPerMillion: 0 },
+  'text-embedding-ada-002': { inputPerMillion: 0.1, outputPerMillion: 0 },
+  'offline-extractive': { inputPerMillion: 0, outputPerMillion: 0 },
+  'offline-hashed-ngrams': { inputPerMillion: 0, outputPerMillion: 0 },
+});
+
+const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 2,
+  initialDelayMs: 100,
+  maxDelayMs: 2000,
+  multiplier: 2,
+  maxRetryAfterMs: 10_000,
+};
+const DEFAULT_TIMEOUTS: TimeoutPolicy = { firstTokenMs: 30_000, totalMs: 120_000 };
+const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, cooldownMs: 30_000 };
+
+/** Policies are written in full nowhere: `defaults` and each route give only the fields they change. */
+const retryOverrideSchema = strictObject({
+  maxAttempts: count().optional(),
+  initialDelayMs: milliseconds().optional(),
+  maxDelayMs: milliseconds().optional(),
+  multiplier: z.number().min(1).optional(),
+  maxRetryAfterMs: milliseconds().optional(),
+});
+const timeoutsOverrideSchema = strictObject({
+  firstTokenMs: count().optional(),
+  totalMs: count().optional(),
+});
+const breakerOverrideSchema = strictObject({
+  failureThreshold: count().optional(),
+  cooldownMs: milliseconds().optional(),
+});
+
+const defaultsSchema = strictObject({
+  retry: retryOverrideSchema.transform((retry): RetryPolicy => ({ ...DEFAULT_RETRY, ...retry })).prefault({}),
+  timeouts: timeoutsOverrideSchema
+    .transform((timeouts): TimeoutPolicy => ({ ...DEFAULT_TIMEOUTS, ...timeouts }))
+    .prefault({}),
+  breaker: breakerOverrideSchema
+    .transform((breaker): BreakerPolicy => ({ ...DEFAULT_BREAKER, ...breaker }))
+    .prefault({}),
+});
+
+const serverSchema = strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  // 0 asks the OS for a free port, which tests use.
+  port: z.int().min(0).max(65_535).default(8080),
+  shutdownGraceMs: milliseconds().default(10_000),
+  bodyLimitBytes: count().default(10 * 1024 * 1024),
+});
+
+const storeSchema = z.discriminatedUnion(
+  'kind',
+  [
+    strictObject({
+      kind: z.literal('sqlite'),
+      /** `:memory:` is kept as is; any other path is resolved against the working directory. */
+      path: z.string().min(1).nullable().default(null),
+    }),
+    strictObject({
+      kind: z.literal('postgres'),
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL'),
+      poolSize: count().default(10),
+    }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'expected kind "sqlite" or "postgres"' : undefined) },
+);
+
+const providerIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'expected letters, digits, ".", "_" or "-" (the id appears in "provider/model" names)',
+  );
+
+const providerSchema = z.discriminatedUnion(
+  'kind',
+  [
+    strictObject({ id: providerIdSchema, kind: z.literal('offline') }),
+    strictObject({
+      id: providerIdSchema,
+      kind: z.literal('openai-compatible'),
+      // Stored without a trailing slash so adapters can append `/chat/completions`.
+      baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
+      apiKey: z.string().min(1).nullable().default(null),
+      /** Name of the environment variable holding the key, read at load when `apiKey` is not given. */
+      apiKeyEnv: z.string().min(1).nullable().default(null),
+      headers: z.record(z.string(), z.string()).default({}),
+      /** Upper bound on open connections to this upstream. */
+      connections: count().default(128),
+      /** Sent as the `api-version` query parameter (Azure OpenAI). */
+      apiVersion: z.string().min(1).nullable().default(null),
+    }).superRefine((provider, context) => {
+      if (provider.apiKey !== null && provider.apiKeyEnv !== null) {
+        context.addIssue({
+          code: 'custom',
+          path: ['apiKeyEnv'],
+          message: 'give apiKey or apiKeyEnv, not both',
+        });
+      }
+    }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? 'expected kind "offline" or "openai-compatible"' : undefined,
+  },
+);
+
+const targetSchema = strictObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  /** Relative share under the `weighted` strategy; ignored by `ordered`. */
+  weight: z.number().positive().default(1),
+});
+
+const fallbackSchema = strictObject({ provider: z.string().min(1), model: z.string().min(1) });
+
+const routeSchema = strictObject({
+  model: z.string().min(1),
+  kind: z.enum(['chat', 'embeddings']).default('chat'),
+  strategy: z.enum(['ordered', 'weighted']).default('ordered'),
+  description: z.string().nullable().default(null),
+  targets: z.array(targetSchema).min(1, 'a route needs at least one target'),
+  contextFallbacks: z.array(fallbackSchema).default([]),
+  retry: retryOverrideSchema.default({}),
+  timeouts: timeoutsOverrideSchema.default({}),
+  breaker: breakerOverrideSchema.default({}),
+});
+
+type RouteEntry = z.output<typeof routeSchema>;
+
+const OFFLINE_ROUTES: readonly RouteEntry[] = [
+  {
+    model: 'offline-extractive',
+    kind: 'chat',
+    strategy: 'ordered',
+    description:
+      'Built-in offline model: answers by extracting the most relevant sentences from the conversation. ' +
+      'Needs no network, key or GPU.',
+    targets: [{ provider: OFFLINE_PROVIDER_ID, model: 'offline-extractive', weight: 1 }],
+    contextFallbacks: [],
+    retry: {},
+    timeouts: {},
+    breaker: {},
+  },
+  {
+    model: 'offline-hashed-ngrams',
+    kind: 'embeddings',
+    strategy: 'ordered',
+    description:
+      'Built-in offline embeddings from hashed word and character n-grams: deterministic, lexical rather than semantic. ' +
+      'Needs no network, key or GPU.',
+    targets: [{ provider: OFFLINE_PROVIDER_ID, model: 'offline-hashed-ngrams', weight: 1 }],
+    contextFallbacks: [],
+    retry: {},
+    timeouts: {},
+    breaker: {},
+  },
+];
+
+/** Absent means unlimited. 0 is allowed and blocks (e.g. `spendPerDayUsd: 0` allows only free models). */
+const limitSchema = strictObject({
+  requestsPerMinute: z.int().min(0).optional(),
+  tokensPerMinute: z.int().min(0).optional(),
+  spendPerDayUsd: z.number().min(0).optional(),
+  spendPerMonthUsd: z.number().min(0).optional(),
+});
+
+const priceSchema = strictObject({
+  inputPerMillion: z.number().min(0),
+  outputPerMillion: z.number().min(0),
+});
+
+const loggingSchema = strictObject({
+  /** Interactions written per insert. */
+  batchSize: count().default(500),
+  flushIntervalMs: count().default(250),
+  /** Interactions held in memory before further ones spill to disk. */
+  bufferLimit: count().default(20_000),
+  spillDir: z.string().min(1).nullable().default(null),
+}).refine((logging) => logging.bufferLimit >= logging.batchSize, {
+  message: 'bufferLimit must be at least batchSize',
+  path: ['bufferLimit'],
+});
+
+const configFileSchema = strictObject({
+  server: serverSchema.prefault({}),
+  dataDir: z.string().min(1).default('./.slipway'),
+  /** Normally given by SLIPWAY_ADMIN_KEY rather than written in a file. */
+  adminKey: z.string().min(1).nullable().default(null),
+  store: storeSchema.prefault({ kind: 'sqlite' }),
+  providers: z.array(providerSchema).default([]),
+  routes: z.array(routeSchema).default([]),
+  defaults: defaultsSchema.prefault({}),
+  limits: strictObject({
+    perKey: limitSchema.prefault({}),
+    perProject: limitSchema.prefault({}),
+    perEndUser: limitSchema.prefault({}),
+    /** Output tokens a budget reservation assumes when a request sets neither max_completion_tokens nor max_tokens. */
+    defaultMaxOutputTokens: count().default(4096),
+  }).prefault({}),
+  prices: z.record(z.string().min(1), priceSchema).default({}),
+  redaction: strictObject({
+    enabled: z.boolean().default(true),
+    entities: z
+      .array(z.enum(REDACTION_ENTITIES))
+      .transform((entities) => [...new Set(entities)])
+      .default([...DEFAULT_REDACTION_ENTITIES]),
+  }).prefault({}),
+  logging: loggingSchema.prefault({}),
+});
+
+type ConfigFile = z.output<typeof configFileSchema>;
+
+function checkReferences(file: ConfigFile, context: z.RefinementCtx): void {
+  const providerIds = new Map<string, number>();
+  file.providers.forEach((provider, index) => {
+    const first = providerIds.get(provider.id);
+    if (first === undefined) providerIds.set(provider.id, index);
+    else
+      context.addIssue({
+        code: 'custom',
+        path: ['providers', index, 'id'],
+        message: `duplicate provider id "${provider.id}" (first declared at providers[${first}])`,
+      });
+  });
+  const known = new Set([OFFLINE_PROVIDER_ID, ...providerIds.keys()]);
+  const declared = [...known].map((id) => `"${id}"`).join(', ');
+  const routeModels = new Map<string, number>();
+  file.routes.forEach((route, index) => {
+    const first = routeModels.get(route.model);
+    if (first === undefined) routeModels.set(route.model, index);
+    else
+      context.addIssue({
+        code: 'custom',
+        path: ['routes', index, 'model'],
+        message: `duplicate route model "${route.model}" (first declared at routes[${first}])`,
+      });
+    for (const list of ['targets', 'contextFallbacks'] as const) {
+      route[list].forEach((target, targetIndex) => {
+        if (known.has(target.provider)) return;
+        context.addIssue({
+          code: 'custom',
+          path: ['routes', index, list, targetIndex, 'provider'],
+          message: `unknown provider "${target.provider}" (declared: ${declared})`,
+        });
+      });
+    }
+  });
+}
+
+function toRoute(entry: RouteEntry, defaults: ConfigFile['defaults']): Route {
+  const route: Route = {
+    model: entry.model,
+    kind: entry.kind,
+    strategy: entry.strategy,
+    targets: entry.targets.map((target) => ({
+      providerId: target.provider,
+      model: target.model,
+      weight: target.weight,
+    })),
+    contextFallbacks: entry.contextFallbacks.map((target) => ({
+      providerId: target.provider,
+      model: target.model,
+      weight: 1,
+    })),
+    retry: { ...defaults.retry, ...entry.retry },
+    timeouts: { ...defaults.timeouts, ...entry.timeouts },
+    breaker: { ...defaults.breaker, ...entry.breaker },
+  };
+  if (entry.description !== null) route.description = entry.description;
+  return route;
+}
+
+/**
+ * The configuration file's schema, parsing to the complete configuration: every default filled in, the
+ * built-in offline provider and routes added (unless the file declares the same id or model names), route
+ * policies merged over `defaults`, prices merged over DEFAULT_PRICES, and the store and spill paths derived
+ * from `dataDir` when not given. Paths stay as written: `loadConfig` resolves them against the working
+ * directory. `apiKeyEnv` is not read here either (the schema sees no environment).
+ */
+export const configSchema = configFileSchema.superRefine(checkReferences).transform((file) => {
+  const providers = file.providers.some((provider) => provider.id === OFFLINE_PROVIDER_ID)
+    ? file.providers
+    : [{ id: OFFLINE_PROVIDER_ID, kind: 'offline' as const }, ...file.providers];
+  const declaredModels = new Set(file.routes.map((route) => route.model));
+  const routes = [...file.routes, ...OFFLINE_ROUTES.filter((route) => !declaredModels.has(route.model))].map(
+    (entry) => toRoute(entry, file.defaults),
+  );
+  const store =
+    file.store.kind === 'sqlite'
+      ? { kind: 'sqlite' as const, path: file.store.path ?? join(file.dataDir, 'slipway.db') }
+      : file.store;
+  return {
+    ...file,
+    store,
+    providers,
+    routes,
+    prices: { ...DEFAULT_PRICES, ...file.prices },
+    logging: { ...file.logging, spillDir: file.logging.spillDir ?? join(file.dataDir, 'spill') },
+  };
+});
+
+/**
+ * Read-only all the way down, as `loadConfig` freezes it. Routes keep the core `Route` type so services take
+ * them as they are; they are frozen at run time all the same.
+ */
+type DeepReadonly<T> = T extends Route
+  ? T
+  : T extends readonly (infer Item)[]
+    ? readonly DeepReadonly<Item>[]
+    : T extends object
+      ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
+      : T;
+
+/** The complete, validated configuration the application is composed from. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>;

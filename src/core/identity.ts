@@ -1,0 +1,44 @@
+/** Who may do what. `app` keys may only call the OpenAI-compatible `/v1` API. */
+export const ROLES = ['admin', 'developer', 'viewer', 'app'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+/** Limits that may be set on a key, a project or for each end user; absent means unlimited. */
+export interface LimitPolicy {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  spendPerDayUsd?: number;
+  spendPerMonthUsd?: number;
+}
+
+/** An API key as stored: only the digest of the secret, never the secret itself. */
+export interface ApiKeyRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  role: Role;
+  /** SHA-256 hex digest of the whole secret. */
+  secretHash: string;
+  /** The first characters of the secret, safe to display (`sk-slw-AbCd…`). */
+  displayPrefix: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /** Public model names this key may call; null means every model. */
+  allowedModels: string[] | null;
+  limits: LimitPolicy;
+}
+
+/** The authenticated caller of one request. */
+export interface Caller {
+  keyId: string;
+  projectId: string;
+  role: Role;
+  allowedModels: string[] | null;
+  limits: LimitPolicy;
+}

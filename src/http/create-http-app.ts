@@ -1,0 +1,58 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { SlipwayError } from '../core/errors.js';
+import type { HttpDeps } from './http-deps.js';
+import { toOpenAiError } from './openai-error.js';
+import { rateLimitHeadersOf } from './rate-limit-headers.js';
+import { registerAdminRoutes } from './routes/admin-routes.js';
+import { registerGatewayRoutes } from './routes/gateway-routes.js';
+import { registerOperationsRoutes } from './routes/operations-routes.js';
+
+/** Fastify's own errors (body parsing, size, media type) expressed as Slipway errors. */
+function fromFrameworkError(error: FastifyError): SlipwayError | null {
+  if (error.statusCode === 413) {
+    return new SlipwayError('payload_too_large', 'The request body is too large.', { cause: error });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new SlipwayError('invalid_request', 'Send the body as application/json.', { cause: error });
+  }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new SlipwayError('invalid_request', 'The request body is empty; send a JSON object.', {
+      cause: error,
+    });
+  }
+  if (error.statusCode === 400) {
+    return new SlipwayError('invalid_request', 'The request body is not valid JSON.', { cause: error });
+  }
+  return null;
+}
+
+/** The one HTTP app: the OpenAI-compatible API, the admin API and the operations endpoints. */
+export function createHttpApp(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimitBytes,
+    // Clients hold connections open across requests; a generous keep-alive spares TCP handshakes.
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((thrown: FastifyError | SlipwayError, _request, reply) => {
+    const translated = thrown instanceof SlipwayError ? thrown : (fromFrameworkError(thrown) ?? thrown);
+    const { status, body, error } = toOpenAiError(translated);
+    if (error.code === 'internal_error') deps.logError('request failed', thrown);
+    deps.metrics.observeRejection(error.code);
+    return reply.code(status).headers(rateLimitHeadersOf(error)).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = toOpenAiError(
+      new SlipwayError('not_found', `Unknown endpoint: ${request.method} ${request.url.split('?')[0]}`),
+    );
+    return reply.code(status).send(body);
+  });
+
+  registerGatewayRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerOperationsRoutes(app, deps);
+  return app;
+}
