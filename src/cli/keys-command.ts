@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
+import { formatApiKey } from '../core/api-key-format.js';
 import { ROLES, type LimitPolicy, type Role } from '../core/identity.js';
 import type { CreateKeyRequest, KeyView } from './admin-client.js';
 import type { CommandContext } from './command-context.js';
@@ -128,5 +130,14 @@ export function registerKeysCommand(program: Command, context: CommandContext): 
       const key = await context.adminClient().revokeKey(id);
       if (options.json) return writeJson(context.io.writeOut, key);
       context.io.writeOut(`Revoked key ${key.id} (${key.name}).\n`);
+    });
+
+  keys
+    .command('generate-secret')
+    .description(
+      'Print a new, well-formed key secret without contacting a server (e.g. for SLIPWAY_ADMIN_KEY)',
+    )
+    .action(() => {
+      context.io.writeOut(`${formatApiKey(randomBytes(32))}\n`);
     });
 }

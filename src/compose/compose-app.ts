@@ -84,7 +84,11 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     bufferLimit: config.logging.bufferLimit,
     logError: options.logError,
   });
-  await logWriter.replaySpilled();
+  // A store that refuses writes at start must not keep the gateway down: the writer replays after its next
+  // successful write anyway.
+  await logWriter
+    .replaySpilled()
+    .catch((error: unknown) => options.logError('replaying spilled interactions failed', error));
   metrics.registerGauge(breakerStateGauge(breakers));
   metrics.registerGauge({
     name: 'slipway_log_writer_queue_depth',
@@ -101,7 +105,10 @@ export async function composeApp(config: Config, options: ComposeOptions) {
 
   const sink = {
     record(interaction: InteractionRecord) {
-      metrics.observeInteraction(interaction);
+      // The requested model is client input: only route names become metric labels, so that a client sending
+      // made-up names cannot grow the number of series without bound.
+      const known = routeTable.current().routes.some((route) => route.model === interaction.modelRequested);
+      metrics.observeInteraction(known ? interaction : { ...interaction, modelRequested: '(unknown)' });
       return logWriter.record(interaction);
     },
   };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PII_ENTITIES } from '../core/redaction/pii-entity.js';
 import type { BreakerPolicy, ModelPrice, RetryPolicy, Route, TimeoutPolicy } from '../core/route.js';
 import { deepFreeze } from './deep-freeze.js';
 
@@ -23,17 +24,7 @@ const count = () => z.int().min(1);
 
 const OFFLINE_PROVIDER_ID = 'offline';
 
-/** Names shared with src/core/redaction (kept literal here: config imports no feature module). */
-const REDACTION_ENTITIES = [
-  'email',
-  'phone',
-  'payment_card',
-  'iban',
-  'us_ssn',
-  'ip_address',
-  'secret',
-  'uk_nino',
-] as const;
+const REDACTION_ENTITIES = PII_ENTITIES;
 
 /** uk_nino is opt-in: its pattern also matches some product and order codes. */
 const DEFAULT_REDACTION_ENTITIES = REDACTION_ENTITIES.filter((entity) => entity !== 'uk_nino');

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { SlipwayError } from '../core/errors.js';
 import type { HttpDeps } from './http-deps.js';
 import { toOpenAiError } from './openai-error.js';
@@ -34,6 +34,17 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     // Clients hold connections open across requests; a generous keep-alive spares TCP handshakes.
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any route runs (bad percent-encoding, over-long parameters) would otherwise
+    // answer in Fastify's own shape.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toOpenAiError(
+        new SlipwayError('invalid_request', `The request path is invalid (${error.message}).`, {
+          cause: error,
+        }),
+      );
+      return (reply as FastifyReply).code(status).send(body);
+    },
   });
 
   app.setErrorHandler((thrown: FastifyError | SlipwayError, _request, reply) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatRequest, EmbeddingRequest } from '../core/chat.js';
 import { SlipwayError } from '../core/errors.js';
+import { assertJsonDepth } from './json-depth.js';
 
 // Objects are loose: fields Slipway does not know are passed through to the upstream untouched.
 const contentPart = z.looseObject({ type: z.string() });
@@ -54,6 +55,7 @@ const embeddingRequestSchema = z.looseObject({
 });
 
 function parseWith<T>(schema: z.ZodType, body: unknown): T {
+  assertJsonDepth(body);
   const result = schema.safeParse(body);
   if (result.success) return result.data as T;
   const issue = result.error.issues[0];

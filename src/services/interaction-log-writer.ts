@@ -49,8 +49,11 @@ interface InteractionLogWriterStats {
  * Contract:
  * - `record` only pushes the record to a buffer while there is room; when the buffer is full it returns a
  *   promise that resolves once the record has been taken in (first come, first served).
- * - Records are redacted at flush time, then stored in batches of at most `batchSize`, one store write at a
- *   time. A failed write is retried with backoff (the store is idempotent by id, so a retry never duplicates).
+ * - Records are redacted at flush time, never on the caller of `record`: in short slices between which the
+ *   event loop runs, the next batch while the current one is being written. Nothing reaches the store or the
+ *   spill unredacted.
+ * - Batches of at most `batchSize` are stored one store write at a time. A failed write is retried with backoff
+ *   (the store is idempotent by id, so a retry never duplicates).
  * - While the store keeps failing and callers wait for room, the oldest batch goes to the spill instead. Spilled
  *   batches are replayed into the store by `replaySpilled()` (call it at start) and after writes succeed again.
  * - `flush` resolves once every record taken in before the call is stored or spilled. `close` does the same
@@ -66,7 +69,10 @@ interface InteractionLogWriterStats {
 export interface InteractionLogWriter extends InteractionSink {
   flush(): Promise<void>;
   close(): Promise<void>;
-  /** Stores every spilled batch and removes it from the spill; resolves with the records replayed. */
+  /**
+   * Stores every spilled batch and removes it from the spill; resolves with the records replayed. Rejects with
+   * the store's error when a write fails (what is left stays spilled and is replayed after the next good write).
+   */
   replaySpilled(): Promise<number>;
   stats(): InteractionLogWriterStats;
 }

@@ -1,4 +1,4 @@
-import { displayPrefixOf, formatApiKey } from '../core/api-key-format.js';
+import { displayPrefixOf, formatApiKey, isWellFormedApiKey } from '../core/api-key-format.js';
 import { SlipwayError } from '../core/errors.js';
 import type { ApiKeyRecord, LimitPolicy, Project, Role } from '../core/identity.js';
 import type { ApiKeyStore } from '../ports/api-key-store.js';
@@ -119,12 +119,25 @@ export function makeApiKeyManagement(deps: ApiKeyManagementDeps) {
   ): Promise<{ generatedSecret: string | null }> {
     await ensureDefaultProject();
     if (configuredSecret !== null) {
-      if (!(await store.findApiKeyByHash(hasher.digest(configuredSecret)))) {
-        await createApiKey({
-          name: 'bootstrap admin (SLIPWAY_ADMIN_KEY)',
-          role: 'admin',
-          secret: configuredSecret,
-        });
+      if (!isWellFormedApiKey(configuredSecret)) {
+        throw new SlipwayError(
+          'invalid_request',
+          'SLIPWAY_ADMIN_KEY is not a Slipway key (sk-slw-… with its checksum); make one with `slipway keys generate-secret`.',
+          { param: 'adminKey' },
+        );
+      }
+      const digest = hasher.digest(configuredSecret);
+      if (!(await store.findApiKeyByHash(digest))) {
+        try {
+          await createApiKey({
+            name: 'bootstrap admin (SLIPWAY_ADMIN_KEY)',
+            role: 'admin',
+            secret: configuredSecret,
+          });
+        } catch (error) {
+          // Another API process starting at the same moment registered it first.
+          if (!(await store.findApiKeyByHash(digest))) throw error;
+        }
       }
       return { generatedSecret: null };
     }

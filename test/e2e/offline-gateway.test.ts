@@ -1,116 +1,12 @@
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { describeOpenAiGateway } from './describe-openai-gateway.js';
 import { startTestGateway, type TestGateway } from './start-test-gateway.js';
 
 let gateway: TestGateway;
-let client: OpenAI;
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: gateway.appKey, maxRetries: 0 });
 });
 afterAll(() => gateway.close());
 
-const context = [
-  {
-    role: 'system' as const,
-    content: 'Refunds are accepted within 30 days of purchase. Shipping takes five days.',
-  },
-  { role: 'user' as const, content: 'How many days do I have for a refund? Write to jane.doe@example.com' },
-];
-
-describe('OpenAI SDK against the offline models', () => {
-  it('answers a chat completion extractively and logs it, redacted', async () => {
-    const { data: completion, response } = await client.chat.completions
-      .create({ model: 'offline-extractive', messages: context, user: 'user-42' })
-      .withResponse();
-    expect(completion.object).toBe('chat.completion');
-    expect(completion.choices[0]?.message.content).toContain('30 days');
-    expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
-    expect(response.headers.get('x-slipway-target')).toBe('offline/offline-extractive');
-    expect(response.headers.get('x-slipway-attempts')).toBe('1');
-
-    const id = response.headers.get('x-slipway-interaction-id') ?? '';
-    await gateway.flushLog();
-    const logged = await gateway.app.store.getInteraction(id);
-    expect(logged).toMatchObject({
-      status: 'success',
-      modelRequested: 'offline-extractive',
-      endUser: 'user-42',
-    });
-    expect(JSON.stringify(logged?.request)).toContain('[EMAIL]');
-    expect(JSON.stringify(logged)).not.toContain('jane.doe@example.com');
-    expect(logged?.attempts).toHaveLength(1);
-  });
-
-  it('streams the same answer, with usage when asked', async () => {
-    const stream = await client.chat.completions.create({
-      model: 'offline-extractive',
-      messages: context,
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    let text = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      usage = chunk.usage ?? usage;
-    }
-    const plain = await client.chat.completions.create({ model: 'offline-extractive', messages: context });
-    expect(text).toBe(plain.choices[0]?.message.content);
-    expect(usage?.completion_tokens).toBeGreaterThan(0);
-  });
-
-  it('emits valid JSON in JSON mode', async () => {
-    const completion = await client.chat.completions.create({
-      model: 'offline-extractive',
-      messages: context,
-      response_format: { type: 'json_object' },
-    });
-    expect(() => JSON.parse(completion.choices[0]?.message.content ?? '')).not.toThrow();
-  });
-
-  it('creates embeddings as floats and as base64', async () => {
-    const floats = await client.embeddings.create({
-      model: 'offline-hashed-ngrams',
-      input: ['refund policy', 'refund policies'],
-      encoding_format: 'float',
-    });
-    expect(floats.data).toHaveLength(2);
-    expect(floats.data[0]?.embedding).toHaveLength(384);
-    // The SDK decodes base64 itself when it asked for it by default.
-    const decoded = await client.embeddings.create({
-      model: 'offline-hashed-ngrams',
-      input: 'refund policy',
-    });
-    expect(decoded.data[0]?.embedding[0]).toBeCloseTo(floats.data[0]?.embedding[0] ?? NaN, 5);
-  });
-
-  it('lists and retrieves models, saying they are offline', async () => {
-    const models = await client.models.list();
-    const ids = models.data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['offline-extractive', 'offline-hashed-ngrams']));
-    const model = await client.models.retrieve('offline-extractive');
-    expect(JSON.stringify(model)).toMatch(/offline/i);
-    await expect(client.models.retrieve('no-such-model')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-  });
-
-  it('maps errors to the SDK error classes', async () => {
-    const anonymous = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'sk-slw-wrong', maxRetries: 0 });
-    await expect(anonymous.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    await expect(
-      client.chat.completions.create({ model: 'no-such-model', messages: context }),
-    ).rejects.toMatchObject({ status: 404, code: 'not_found', param: 'model' });
-    await expect(
-      client.chat.completions.create({ model: 'offline-extractive', messages: [] }),
-    ).rejects.toMatchObject({ status: 400, code: 'invalid_request', param: 'messages' });
-    const viewer = new OpenAI({
-      baseURL: `${gateway.baseUrl}/v1`,
-      apiKey: await gateway.createKey({ role: 'viewer' }),
-      maxRetries: 0,
-    });
-    await expect(
-      viewer.chat.completions.create({ model: 'offline-extractive', messages: context }),
-    ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
-  });
-});
+describeOpenAiGateway('sqlite', () => gateway);

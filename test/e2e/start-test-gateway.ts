@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText } from '../../src/config/load-config.js';
 import { composeApp, type ComposedApp } from '../../src/compose/compose-app.js';
+import type { Config } from '../../src/config/config-schema.js';
 import type { Role } from '../../src/core/identity.js';
 import { createHttpApp } from '../../src/http/create-http-app.js';
 
@@ -19,6 +20,8 @@ export interface TestGateway {
     limits?: Record<string, number>;
     allowedModels?: string[];
   }): Promise<string>;
+  /** Loads configuration text as the gateway loaded its own (same data directory and environment), e.g. to reload. */
+  loadConfig(configText: string): Config;
   /** Waits until the log writer has stored everything recorded so far. */
   flushLog(): Promise<void>;
   close(): Promise<void>;
@@ -30,11 +33,13 @@ export interface TestGateway {
  */
 export async function startTestGateway(configText = '', errors: unknown[] = []): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'));
-  const config = loadConfigText(configText, {
-    env: { SLIPWAY_DATA_DIR: dataDir, SLIPWAY_PORT: '0', SLIPWAY_LOG_FLUSH_MS: '10' },
-    cwd: dataDir,
-    file: null,
-  });
+  const loadConfig = (text: string) =>
+    loadConfigText(text, {
+      env: { SLIPWAY_DATA_DIR: dataDir, SLIPWAY_PORT: '0', SLIPWAY_LOG_FLUSH_MS: '10' },
+      cwd: dataDir,
+      file: null,
+    });
+  const config = loadConfig(configText);
   const logError = (_message: string, error: unknown) => errors.push(error);
   const app = await composeApp(config, { logError });
   const { generatedSecret } = await app.keys.ensureBootstrapAdmin(null);
@@ -53,6 +58,7 @@ export async function startTestGateway(configText = '', errors: unknown[] = []):
     adminKey: generatedSecret ?? '',
     appKey: await createKey({ role: 'app' }),
     createKey,
+    loadConfig,
     flushLog: () => app.logWriter.flush(),
     close: async () => {
       await http.close();
