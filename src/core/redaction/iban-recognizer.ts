@@ -6,6 +6,8 @@ import { forEachMatch } from './pii-recognizer.js';
 // the country's registry entry, not from the regex: a greedy regex would swallow the next word (`… 00 EUR`).
 const IBAN_START = /(?<![\p{L}\p{N}_])[A-Za-z]{2}\d{2}(?= ?[A-Za-z0-9])/gu;
 const ALPHANUMERIC = /[A-Za-z0-9]/;
+/** Every IBAN holds at least its two check digits. */
+const CHECK_DIGITS = 2;
 
 const LENGTH_BY_COUNTRY: ReadonlyMap<string, number> = new Map(
   Object.entries(getCountrySpecifications()).flatMap(([country, spec]) =>
@@ -49,7 +51,8 @@ export function createIbanRecognizer(): PiiRecognizer {
   const pattern = new RegExp(IBAN_START);
   return {
     entity: 'iban',
-    find(text, found) {
+    find(text, found, digits) {
+      if (digits < CHECK_DIGITS) return;
       forEachMatch(pattern, text, (match) => {
         const length = LENGTH_BY_COUNTRY.get(match[0].slice(0, 2).toUpperCase());
         if (length === undefined) return;

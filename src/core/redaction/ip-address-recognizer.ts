@@ -4,11 +4,15 @@ import { forEachMatch } from './pii-recognizer.js';
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 // Not inside a longer dotted run (`1.2.3.4.5` is a version, not an address) and not after a letter (`v1.2.3.4`).
 const IPV4 = new RegExp(`(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?![\\w]|\\.\\d)`, 'g');
+/** One per octet: the fewest digits a dotted IPv4 address holds. */
+const IPV4_DIGITS = 4;
 // Every IPv6 text form with two or more colons holds two colons at most four hex digits apart; anchoring on that
 // lets the engine skip to colons instead of trying every hex letter of ordinary prose (50x slower). The candidate
 // is then widened to the whole run of hex digits and colons, with an optional dotted IPv4 tail, and its exact
 // grammar (group count, at most one `::`) checked in code, clearer than one regex for RFC 4291.
 const IPV6_ANCHOR = /:[0-9A-Fa-f]{0,4}:/g;
+// The longest IPv6 text form: eight groups of four and seven colons.
+const MAX_IPV6_LENGTH = 39;
 const IPV6_RUN = /[0-9A-Fa-f:]{2,39}(?:\.\d{1,3}){0,3}(?![\w])/y;
 const HEX_OR_COLON = /[0-9A-Fa-f:]/;
 const ATTACHED_BEFORE = /[\w.]/;
@@ -54,8 +58,8 @@ export function createIpAddressRecognizer(): PiiRecognizer {
   const run = new RegExp(IPV6_RUN);
   return {
     entity: 'ip_address',
-    find(text, found) {
-      if (text.includes('.')) {
+    find(text, found, digits) {
+      if (digits >= IPV4_DIGITS && text.includes('.')) {
         forEachMatch(ipv4, text, (match) => {
           found.push({ start: match.index, end: match.index + match[0].length, entity: 'ip_address' });
         });
@@ -63,7 +67,12 @@ export function createIpAddressRecognizer(): PiiRecognizer {
       if (text.includes(':')) {
         forEachMatch(anchor, text, (match) => {
           let start = match.index;
-          while (start > 0 && match.index - start < 39 && HEX_OR_COLON.test(text[start - 1] ?? '')) start--;
+          while (
+            start > 0 &&
+            match.index - start < MAX_IPV6_LENGTH &&
+            HEX_OR_COLON.test(text[start - 1] ?? '')
+          )
+            start--;
           if (ATTACHED_BEFORE.test(text[start - 1] ?? '')) return;
           run.lastIndex = start;
           const widened = run.exec(text);

@@ -51,7 +51,8 @@ export function createPaymentCardRecognizer(): PiiRecognizer {
   const group = new RegExp(GROUP);
   return {
     entity: 'payment_card',
-    find(text, found) {
+    find(text, found, digits) {
+      if (digits < MIN_DIGITS) return;
       forEachMatch(run, text, (match) => {
         const groups: Group[] = [];
         forEachMatch(group, match[0], (digits) => {

@@ -6,6 +6,7 @@ import { createPaymentCardRecognizer } from './payment-card-recognizer.js';
 import type { PiiEntity } from './pii-entity.js';
 import { PII_ENTITIES, PII_PLACEHOLDERS } from './pii-entity.js';
 import type { PiiRecognizer, PiiSpan } from './pii-recognizer.js';
+import { countDigits } from './pii-recognizer.js';
 import { createPhoneRecognizer } from './phone-recognizer.js';
 import { createSecretRecognizer, isSecretKeyName } from './secret-recognizer.js';
 import { createUkNinoRecognizer } from './uk-nino-recognizer.js';
@@ -68,6 +69,8 @@ const PRECEDENCE: readonly PiiEntity[] = [
 ];
 const TIER: Readonly<Partial<Record<PiiEntity, number>>> = { secret: 2, phone: 0 };
 const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set(Object.values(PII_PLACEHOLDERS));
+const SECRET_KEY_CACHE_SIZE = 1_024;
+const OWN_PROPERTY = Object.freeze({ writable: true, enumerable: true, configurable: true });
 
 function isStronger(candidate: PiiSpan, current: PiiSpan): boolean {
   const byTier = (TIER[candidate.entity] ?? 1) - (TIER[current.entity] ?? 1);
@@ -125,30 +128,44 @@ export function createRedactor(options: RedactorOptions): Redactor {
 
   function redactInto(text: string, counts: RedactionCounts): string {
     const spans: PiiSpan[] = [];
-    for (const recognizer of recognizers) recognizer.find(text, spans);
+    const digits = countDigits(text);
+    for (const recognizer of recognizers) recognizer.find(text, spans, digits);
     return spans.length === 0 ? text : replaceSpans(text, spans, counts);
   }
 
-  function walk(value: unknown, options: { counts: RedactionCounts; underSecretKey: boolean }): unknown {
+  // Keys repeat across records (`role`, `content`, `model`), so each name is matched against the credential
+  // pattern once. Bounded, so that a stream of distinct keys cannot grow it without limit.
+  const secretKeyNames = new Map<string, boolean>();
+  function isSecretKey(key: string): boolean {
+    let known = secretKeyNames.get(key);
+    if (known === undefined) {
+      known = isSecretKeyName(key);
+      if (secretKeyNames.size < SECRET_KEY_CACHE_SIZE) secretKeyNames.set(key, known);
+    }
+    return known;
+  }
+
+  function walk(value: unknown, counts: RedactionCounts, underSecretKey: boolean): unknown {
     if (typeof value === 'string') {
-      if (options.underSecretKey && value !== '' && !PLACEHOLDER_VALUES.has(value)) {
-        increment(options.counts, 'secret');
+      if (underSecretKey && value !== '' && !PLACEHOLDER_VALUES.has(value)) {
+        increment(counts, 'secret');
         return PII_PLACEHOLDERS.secret;
       }
-      return redactInto(value, options.counts);
+      return redactInto(value, counts);
     }
-    if (Array.isArray(value)) return value.map((item: unknown) => walk(item, options));
+    // `map` keeps the holes of a sparse array as holes.
+    if (Array.isArray(value)) return value.map((item: unknown) => walk(item, counts, underSecretKey));
     if (typeof value === 'object' && value !== null) {
-      // fromEntries defines properties, so a `__proto__` key from JSON.parse stays a key instead of a prototype.
-      return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [
-          key,
-          walk(item, {
-            counts: options.counts,
-            underSecretKey: options.underSecretKey || (redactsSecrets && isSecretKeyName(key)),
-          }),
-        ]),
-      );
+      const source = value as Record<string, unknown>;
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(source)) {
+        const item = walk(source[key], counts, underSecretKey || (redactsSecrets && isSecretKey(key)));
+        // Defined rather than assigned, so that a `__proto__` key from JSON.parse stays a key instead of a
+        // prototype.
+        if (key === '__proto__') Object.defineProperty(copy, key, { ...OWN_PROPERTY, value: item });
+        else copy[key] = item;
+      }
+      return copy;
     }
     return value;
   }
@@ -160,7 +177,7 @@ export function createRedactor(options: RedactorOptions): Redactor {
     },
     redactValue<T>(value: T) {
       const counts: RedactionCounts = {};
-      return { value: walk(value, { counts, underSecretKey: false }) as T, counts };
+      return { value: walk(value, counts, false) as T, counts };
     },
   };
 }

@@ -19,6 +19,11 @@ const PREFIXED_TOKEN = new RegExp(
   'g',
 );
 const TOKEN_ATTACHED_BEFORE = /[\w-]/;
+// The shortest texts each pattern can match (`xoxb-` and ten characters, `basic` and a 12-character credential,
+// `token:abc`): the patterns below are tried at most letters of prose, so short texts skip them.
+const SHORTEST_PREFIXED_TOKEN = 15;
+const SHORTEST_AUTHORIZATION = 18;
+const SHORTEST_ASSIGNMENT = 9;
 // A PEM private key runs from its BEGIN line to its END line. A truncated block (a stream cut mid-key) is still a
 // key: without an END line the base64 body that follows is taken.
 const PRIVATE_KEY_BEGIN = /-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----/g;
@@ -82,6 +87,9 @@ export function createSecretRecognizer(): PiiRecognizer {
   const privateKeyBegin = new RegExp(PRIVATE_KEY_BEGIN);
   const privateKeyEnd = new RegExp(PRIVATE_KEY_END);
   const base64Body = new RegExp(BASE64_BODY);
+  const authorization = new RegExp(AUTHORIZATION);
+  const urlPassword = new RegExp(URL_PASSWORD);
+  const assignment = new RegExp(ASSIGNMENT);
 
   // Each END is searched for once from its BEGIN, and once none is left no later BEGIN looks again, so many BEGIN
   // lines without an END cost one pass, not one pass each.
@@ -105,36 +113,39 @@ export function createSecretRecognizer(): PiiRecognizer {
     });
   }
 
-  const authorization = new RegExp(AUTHORIZATION);
-  const urlPassword = new RegExp(URL_PASSWORD);
-  const assignment = new RegExp(ASSIGNMENT);
   return {
     entity: 'secret',
     find(text, found) {
-      forEachMatch(prefixedToken, text, (match) => {
-        if (TOKEN_ATTACHED_BEFORE.test(text[match.index - 1] ?? '')) return;
-        const body = match.groups?.['body'];
-        if (body !== undefined && !looksRandom(body)) return;
-        found.push({ start: match.index, end: match.index + match[0].length, entity: 'secret' });
-      });
+      if (text.length >= SHORTEST_PREFIXED_TOKEN) {
+        forEachMatch(prefixedToken, text, (match) => {
+          if (TOKEN_ATTACHED_BEFORE.test(text[match.index - 1] ?? '')) return;
+          const body = match.groups?.['body'];
+          if (body !== undefined && !looksRandom(body)) return;
+          found.push({ start: match.index, end: match.index + match[0].length, entity: 'secret' });
+        });
+      }
       if (text.includes('PRIVATE KEY-----')) findPrivateKeys(text, found);
-      forEachMatch(authorization, text, (match) => {
-        const span = trailingGroupSpan(match, { group: 'secret', trailing: 0 });
-        if (span !== null && looksRandom(text.slice(span.start, span.end))) found.push(span);
-      });
+      if (text.length >= SHORTEST_AUTHORIZATION) {
+        forEachMatch(authorization, text, (match) => {
+          const span = trailingGroupSpan(match, { group: 'secret', trailing: 0 });
+          if (span !== null && looksRandom(text.slice(span.start, span.end))) found.push(span);
+        });
+      }
       if (text.includes('://')) {
         forEachMatch(urlPassword, text, (match) => {
           const span = trailingGroupSpan(match, { group: 'secret', trailing: 1 });
           if (span !== null) found.push(span);
         });
       }
-      forEachMatch(assignment, text, (match) => {
-        const span =
-          trailingGroupSpan(match, { group: 'bare', trailing: 0 }) ??
-          trailingGroupSpan(match, { group: 'double', trailing: 1 }) ??
-          trailingGroupSpan(match, { group: 'single', trailing: 1 });
-        if (span !== null) found.push(span);
-      });
+      if (text.length >= SHORTEST_ASSIGNMENT && (text.includes(':') || text.includes('='))) {
+        forEachMatch(assignment, text, (match) => {
+          const span =
+            trailingGroupSpan(match, { group: 'bare', trailing: 0 }) ??
+            trailingGroupSpan(match, { group: 'double', trailing: 1 }) ??
+            trailingGroupSpan(match, { group: 'single', trailing: 1 });
+          if (span !== null) found.push(span);
+        });
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Store } from '../../../ports/store.js';
 import type { Database } from '../common/database.js';
 import { createKyselyStore } from '../common/kysely-store.js';
 import { migrateToLatest } from '../common/migrate-to-latest.js';
+import { PostgresInteractionAppender } from './postgres-interaction-appender.js';
 import { POSTGRES_STORAGE_DIALECT } from './postgres-storage-dialect.js';
 import { POSTGRES_TYPE_PARSERS } from './postgres-type-parsers.js';
 
@@ -58,7 +59,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, POSTGRES_STORAGE_DIALECT);
+  const appender = new PostgresInteractionAppender(pool);
+  return {
+    ...createKyselyStore(db, POSTGRES_STORAGE_DIALECT),
+    appendInteractions: (records) => appender.appendInteractions(records),
+  };
 }
 
 async function createSchemaIfMissing(db: Kysely<Database>, schema: string): Promise<void> {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
-import { aCharge } from '../../../../test/contract/store-fixtures.js';
+import { aCharge, anAttempt, anInteraction } from '../../../../test/contract/store-fixtures.js';
 import type { Store } from '../../../ports/store.js';
 import { openPostgresStore } from './index.js';
 
@@ -76,6 +76,71 @@ describe('postgres store', () => {
         { column_name: 'request', data_type: 'jsonb' },
         { column_name: 'started_at', data_type: 'bigint' },
       ]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('round-trips texts holding what COPY reads as separators, escapes and markers', async () => {
+    const store = await openPostgresStore({ url, schema: freshSchema() });
+    try {
+      const awkward = 'tab\there\nnew line\r\\N \\. C:\\dir\\ end\\';
+      const record = anInteraction({
+        id: 'int_awkward',
+        endUser: awkward,
+        variant: '',
+        errorMessage: '\\N',
+        request: { text: awkward, nested: ['\\', '\t', '"quoted"'] },
+        response: awkward,
+        retrievedDocuments: [{ text: '\\.' }],
+        attempts: [anAttempt({ errorMessage: awkward, errorCode: '\\N' })],
+      });
+      await store.appendInteractions([record]);
+      await expect(store.getInteraction('int_awkward')).resolves.toEqual(record);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('takes the next batch on a connection whose batch failed, without any of the failed rows', async () => {
+    const store = await openPostgresStore({ url, schema: freshSchema(), poolSize: 1 });
+    try {
+      const broken = anInteraction({ id: 'int_broken', modelRequested: null as unknown as string });
+      await expect(store.appendInteractions([anInteraction({ id: 'int_first' }), broken])).rejects.toThrow();
+      await store.appendInteractions([anInteraction({ id: 'int_next' })]);
+      const page = await store.listInteractions({ limit: 10 });
+      expect(page.items.map((item) => item.id)).toEqual(['int_next']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores each record and attempt once when several processes append the same batches at once', async () => {
+    const schema = freshSchema();
+    const stores: Store[] = await Promise.all(
+      [1, 2, 3].map(() => openPostgresStore({ url, schema, poolSize: 2 })),
+    );
+    const batches = Array.from({ length: 4 }, (_, batch) =>
+      Array.from({ length: 150 }, (_, index) =>
+        anInteraction({
+          id: `int_${batch}_${index}`,
+          attempts: [anAttempt({ index: 0, status: 'error' }), anAttempt({ index: 1 })],
+        }),
+      ),
+    );
+    try {
+      await Promise.all(stores.flatMap((store) => batches.map((batch) => store.appendInteractions(batch))));
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ interactions: string; attempts: string }>(
+        `select (select count(*) from "${schema}".interactions) as interactions,
+                (select count(*) from "${schema}".attempts) as attempts`,
+      );
+      expect(rows).toEqual([{ interactions: '600', attempts: '1200' }]);
     } finally {
       await client.end();
     }
