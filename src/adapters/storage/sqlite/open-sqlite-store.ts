@@ -1,14 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { Store } from '../../../ports/store.js';
 import type { Database } from '../common/database.js';
 import { createKyselyStore } from '../common/kysely-store.js';
 import { migrateToLatest } from '../common/migrate-to-latest.js';
-import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.js';
+import { AutocommitSqliteDialect } from './autocommit-sqlite-dialect.js';
+import { SqliteConnection } from './sqlite-connection.js';
+import { SqliteInteractionAppender } from './sqlite-interaction-appender.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SQLITE_STORAGE_DIALECT } from './sqlite-storage-dialect.js';
+import { SqliteUsageLedger } from './sqlite-usage-ledger.js';
 
 interface SqliteStoreOptions {
   /** The database file, created with its directory when missing; `:memory:` for a private in-memory database. */
@@ -22,31 +22,33 @@ const STATEMENT_CACHE_CAPACITY = 200;
  * process: better-sqlite3 is synchronous, so a second connection in the same process waiting for the first's
  * write lock would block the very event loop the first needs to finish.
  *
+ * The hot paths, the usage ledger and the interaction log's appends, run as synchronous transactions on the
+ * connection (no await between BEGIN and COMMIT, so nothing queues behind them and they cannot interleave);
+ * everything else goes through the Kysely store as single autocommitted statements.
+ *
  * @example const store = await openSqliteStore({ path: '.slipway/slipway.db' });
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const { path } = options;
-  const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path);
-  try {
-    database.pragma('journal_mode = WAL');
-    // NORMAL loses at most the last transactions on power loss (never on a process crash) and never corrupts.
-    database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
-    database.pragma('foreign_keys = ON');
-  } catch (error) {
-    database.close();
-    throw error;
-  }
+  const connection = SqliteConnection.open(options.path);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: cacheStatements(database, STATEMENT_CACHE_CAPACITY) }),
+    dialect: new AutocommitSqliteDialect({ database: cacheStatements(connection, STATEMENT_CACHE_CAPACITY) }),
   });
   try {
     await migrateToLatest(db, { columnTypes: { json: 'text' } });
   } catch (error) {
     await db.destroy();
+    // Kysely closes the connection only when it got as far as using it.
+    connection.close();
     throw error;
   }
-  return createKyselyStore(db, SQLITE_STORAGE_DIALECT);
+  const ledger = new SqliteUsageLedger(connection);
+  const appender = new SqliteInteractionAppender(connection);
+  return {
+    ...createKyselyStore(db, SQLITE_STORAGE_DIALECT),
+    appendInteractions: (records) => appender.appendInteractions(records),
+    reserve: (reservationId, charges) => ledger.reserve(reservationId, charges),
+    settle: (reservationId, actual) => ledger.settle(reservationId, actual),
+    release: (reservationId) => ledger.release(reservationId),
+    usage: (counters) => ledger.usage(counters),
+  };
 }

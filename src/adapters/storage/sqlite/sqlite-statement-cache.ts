@@ -1,25 +1,25 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import type { SqliteConnection } from './sqlite-connection.js';
 
 /**
- * better-sqlite3 behind Kysely's `SqliteDatabase`, with prepared statements kept in a small LRU cache by SQL
- * text. Kysely prepares every query anew, and preparing a multi-row INSERT costs as much as running it; the
- * batched interaction writer depends on this reuse for its throughput.
+ * The connection behind Kysely's `SqliteDatabase`, with prepared statements kept in a small LRU cache by SQL
+ * text. Kysely prepares every query anew, and preparing a statement can cost as much as running it.
  *
  * Reusing a statement is safe because better-sqlite3 runs it to completion synchronously; only Kysely's
  * `stream()` would hold one open, and the store never streams.
  */
-export function cacheStatements(database: BetterSqlite3.Database, capacity: number): SqliteDatabase {
-  const statements = new Map<string, BetterSqlite3.Statement>();
+export function cacheStatements(connection: SqliteConnection, capacity: number): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement<unknown[]>>();
   return {
     close: () => {
       statements.clear();
-      database.close();
+      connection.close();
     },
     prepare(sql) {
       let statement = statements.get(sql);
       if (statement === undefined) {
-        statement = database.prepare(sql);
+        statement = connection.prepare(sql);
         if (statements.size >= capacity) {
           const oldest = statements.keys().next();
           if (oldest.done !== true) statements.delete(oldest.value);

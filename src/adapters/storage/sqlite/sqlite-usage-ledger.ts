@@ -1,0 +1,200 @@
+import { SlipwayError } from '../../../core/errors.js';
+import type { CounterCharge, ReserveOutcome, UsageLedger } from '../../../ports/usage-ledger.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+
+/** How long rows of an ended window, and reservations, are kept (relative to the newest window seen). */
+const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Purging is opportunistic: at most once per this much window time per store. */
+const PURGE_INTERVAL_MS = 60 * 1000;
+
+const GRANTED: ReserveOutcome = Object.freeze({ granted: true });
+
+interface ReserveRequest {
+  reservationId: string;
+  charges: readonly CounterCharge[];
+  reservedAt: number;
+  /** Rows older than this go first; null when no purge is due. */
+  purgeBefore: number | null;
+}
+
+interface SettleRequest {
+  reservationId: string;
+  actualOf: (counter: string, reserved: number) => number;
+}
+
+interface CounterRow {
+  used: number;
+  window_end: number;
+}
+
+interface ReservationRow {
+  counter: string;
+  window_start: number;
+  reserved: number;
+}
+
+/**
+ * The ledger on the same tables as the Kysely one (`usage_counters`, `reservations`), driven through prepared
+ * statements, each operation one synchronous transaction. An IMMEDIATE transaction holds the database's write
+ * lock from its first statement, so a reservation can read the counters, decide, and write without any other
+ * process or any other call of this one changing them in between; a denied reservation writes nothing.
+ */
+export class SqliteUsageLedger implements UsageLedger {
+  readonly #reserve: (request: ReserveRequest) => ReserveOutcome;
+  readonly #settle: (request: SettleRequest) => void;
+  readonly #usage: (counters: readonly { counter: string; windowStart: number }[]) => number[];
+  #nextPurgeAt = Number.NEGATIVE_INFINITY;
+
+  constructor(connection: SqliteConnection) {
+    const purgeCounters = connection.prepare<[number]>('delete from usage_counters where window_end < ?');
+    const purgeReservations = connection.prepare<[number]>('delete from reservations where reserved_at < ?');
+    const findReservation = connection.prepare<[string]>(
+      'select 1 from reservations where reservation_id = ? limit 1',
+    );
+    const findCounter = connection.prepare<[string, number], CounterRow>(
+      'select used, window_end from usage_counters where counter = ? and window_start = ?',
+    );
+    const insertReservation = connection.prepare<[string, string, number, number, number, number]>(
+      `insert into reservations (reservation_id, counter, window_start, window_end, reserved, reserved_at, settled)
+       values (?, ?, ?, ?, ?, ?, 0)`,
+    );
+    // The limit the caller holds now wins, so that a changed limit applies from the next request on. The window
+    // end is left out: setting it, even to the same value, rewrites its index entry, a page more to commit.
+    const chargeCounter = connection.prepare<[string, number, number, number, number]>(
+      `insert into usage_counters (counter, window_start, window_end, used, "limit") values (?, ?, ?, ?, ?)
+       on conflict (counter, window_start) do update set used = used + excluded.used, "limit" = excluded."limit"`,
+    );
+    const moveCounterEnd = connection.prepare<[number, string, number]>(
+      'update usage_counters set window_end = ? where counter = ? and window_start = ?',
+    );
+    const claimReservation = connection.prepare<[string], ReservationRow>(
+      `update reservations set settled = 1 where reservation_id = ? and settled = 0
+       returning counter, window_start, reserved`,
+    );
+    const adjustCounter = connection.prepare<[number, string, number]>(
+      'update usage_counters set used = used + ? where counter = ? and window_start = ?',
+    );
+    const findUsed = connection
+      .prepare<[string, number], number>(
+        'select used from usage_counters where counter = ? and window_start = ?',
+      )
+      .pluck();
+
+    this.#reserve = connection.transaction('immediate', (request: ReserveRequest): ReserveOutcome => {
+      const { reservationId, charges, reservedAt, purgeBefore } = request;
+      if (purgeBefore !== null) {
+        purgeCounters.run(purgeBefore);
+        purgeReservations.run(purgeBefore);
+      }
+      // Reserved before: granted, and nothing charged again.
+      if (findReservation.get(reservationId) !== undefined) return GRANTED;
+      const counters = charges.map((charge) => findCounter.get(charge.counter, charge.windowStart));
+      for (const [index, charge] of charges.entries()) {
+        const row = counters[index];
+        const used = row?.used ?? 0;
+        if (used + charge.amount > charge.limit) {
+          return {
+            granted: false,
+            counter: charge.counter,
+            limit: charge.limit,
+            used,
+            windowEnd: row?.window_end ?? charge.windowEnd,
+          };
+        }
+      }
+      for (const [index, charge] of charges.entries()) {
+        insertReservation.run(
+          reservationId,
+          charge.counter,
+          charge.windowStart,
+          charge.windowEnd,
+          charge.amount,
+          reservedAt,
+        );
+        chargeCounter.run(charge.counter, charge.windowStart, charge.windowEnd, charge.amount, charge.limit);
+        const row = counters[index];
+        if (row !== undefined && row.window_end !== charge.windowEnd) {
+          moveCounterEnd.run(charge.windowEnd, charge.counter, charge.windowStart);
+        }
+      }
+      return GRANTED;
+    });
+
+    // Flipping `settled` claims the rows, so a reservation settles once however often it is settled.
+    this.#settle = connection.transaction('immediate', (request: SettleRequest): void => {
+      for (const row of claimReservation.all(request.reservationId)) {
+        const delta = request.actualOf(row.counter, row.reserved) - row.reserved;
+        if (delta !== 0) adjustCounter.run(delta, row.counter, row.window_start);
+      }
+    });
+
+    // Deferred, as it only reads: one snapshot of every counter asked, without taking the write lock.
+    this.#usage = connection.transaction(
+      'deferred',
+      (counters: readonly { counter: string; windowStart: number }[]): number[] =>
+        counters.map((key) => findUsed.get(key.counter, key.windowStart) ?? 0),
+    );
+  }
+
+  async reserve(reservationId: string, charges: readonly CounterCharge[]): Promise<ReserveOutcome> {
+    assertValidCharges(charges);
+    if (charges.length === 0) return GRANTED;
+    // Times come from the caller's aligned windows rather than a clock, so that purging follows the data.
+    const reservedAt = Math.max(...charges.map((charge) => charge.windowStart));
+    const purgeDue = reservedAt >= this.#nextPurgeAt;
+    const outcome = this.#reserve({
+      reservationId,
+      charges,
+      reservedAt,
+      purgeBefore: purgeDue ? reservedAt - RETENTION_MS : null,
+    });
+    if (purgeDue) this.#nextPurgeAt = reservedAt + PURGE_INTERVAL_MS;
+    return outcome;
+  }
+
+  async settle(reservationId: string, actual: Readonly<Record<string, number>>): Promise<void> {
+    for (const [counter, amount] of Object.entries(actual)) {
+      assertAmount(amount, `actual amount of ${counter}`);
+    }
+    this.#settle({
+      reservationId,
+      actualOf: (counter, reserved) =>
+        Object.hasOwn(actual, counter) ? (actual[counter] ?? reserved) : reserved,
+    });
+  }
+
+  async release(reservationId: string): Promise<void> {
+    this.#settle({ reservationId, actualOf: () => 0 });
+  }
+
+  async usage(counters: readonly { counter: string; windowStart: number }[]): Promise<number[]> {
+    return counters.length === 0 ? [] : this.#usage(counters);
+  }
+}
+
+function assertValidCharges(charges: readonly CounterCharge[]): void {
+  const seen = new Set<string>();
+  for (const charge of charges) {
+    if (seen.has(charge.counter)) {
+      throw new SlipwayError(
+        'invalid_request',
+        `Counter ${charge.counter} is charged twice in one reservation`,
+      );
+    }
+    seen.add(charge.counter);
+    assertAmount(charge.amount, `amount of ${charge.counter}`);
+    assertAmount(charge.limit, `limit of ${charge.counter}`);
+    if (!Number.isSafeInteger(charge.windowStart) || !Number.isSafeInteger(charge.windowEnd)) {
+      throw new SlipwayError(
+        'invalid_request',
+        `The window of ${charge.counter} is not in integer milliseconds`,
+      );
+    }
+  }
+}
+
+function assertAmount(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new SlipwayError('invalid_request', `The ${what} must be a non-negative integer, not ${amount}`);
+  }
+}
