@@ -12,8 +12,23 @@ const TOKENS_FOR_REPLY_PRIMING = 3;
 // is, and must not make the counter throw the way the encoder does by default for special tokens.
 const PLAIN_TEXT = Object.freeze({ disallowedSpecial: new Set<string>() });
 
+// A chat sends its whole history on every turn, so the same message texts are counted again and again; their
+// counts are remembered. Bounded in entries and in the length of texts kept, and emptied when full (a simple
+// policy whose worst case is counting again, never a wrong count).
+const CACHE_ENTRIES = 20_000;
+const CACHED_TEXT_MAX_LENGTH = 32_768;
+const counted = new Map<string, number>();
+
 function countPlain(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, PLAIN_TEXT);
+  if (text.length === 0) return 0;
+  const known = counted.get(text);
+  if (known !== undefined) return known;
+  const tokens = countTokens(text, PLAIN_TEXT);
+  if (text.length <= CACHED_TEXT_MAX_LENGTH) {
+    if (counted.size >= CACHE_ENTRIES) counted.clear();
+    counted.set(text, tokens);
+  }
+  return tokens;
 }
 
 function countContent(content: ChatMessage['content']): number {
