@@ -43,12 +43,18 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   const ledger = new SqliteUsageLedger(connection);
   const appender = new SqliteInteractionAppender(connection);
+  const store = createKyselyStore(db, SQLITE_STORAGE_DIALECT);
   return {
-    ...createKyselyStore(db, SQLITE_STORAGE_DIALECT),
+    ...store,
     appendInteractions: (records) => appender.appendInteractions(records),
     reserve: (reservationId, charges) => ledger.reserve(reservationId, charges),
     settle: (reservationId, actual) => ledger.settle(reservationId, actual),
     release: (reservationId) => ledger.release(reservationId),
     usage: (counters) => ledger.usage(counters),
+    // The ledger commits its queued group first: the connection is gone once Kysely is destroyed.
+    close: () => {
+      ledger.close();
+      return store.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { SlipwayError } from '../../../core/errors.js';
 import type { CounterCharge, ReserveOutcome, UsageLedger } from '../../../ports/usage-ledger.js';
 import type { SqliteConnection } from './sqlite-connection.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 /** How long rows of an ended window, and reservations, are kept (relative to the newest window seen). */
 const RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -35,11 +36,21 @@ interface ReservationRow {
 
 /**
  * The ledger on the same tables as the Kysely one (`usage_counters`, `reservations`), driven through prepared
- * statements, each operation one synchronous transaction. An IMMEDIATE transaction holds the database's write
- * lock from its first statement, so a reservation can read the counters, decide, and write without any other
- * process or any other call of this one changing them in between; a denied reservation writes nothing.
+ * statements. Reserves, settles and releases are group-committed (`SqliteGroupCommit`): those called while a flush
+ * is pending run in the order called, in one IMMEDIATE transaction, and each call resolves after that transaction
+ * has committed. The transaction holds the database's write lock from its first statement, so each reservation
+ * reads the counters, decides and writes without any other process, or any call outside its group, changing them
+ * in between; within the group, it sees what the calls before it wrote, exactly as if each had run alone. A denied
+ * reservation writes nothing.
+ *
+ * Inputs are checked before a call joins a group, so an invalid call rejects alone; a group whose transaction fails
+ * (the write lock not had within busy_timeout, a full disk) rejects every call in it, and none of them is applied.
+ *
+ * Closing: `close` commits the calls still queued, then rejects new ones. Calls queued when the connection is
+ * closed without it reject with the driver's "connection is not open" error; none is applied.
  */
 export class SqliteUsageLedger implements UsageLedger {
+  readonly #group: SqliteGroupCommit;
   readonly #reserve: (request: ReserveRequest) => ReserveOutcome;
   readonly #settle: (request: SettleRequest) => void;
   readonly #usage: (counters: readonly { counter: string; windowStart: number }[]) => number[];
@@ -80,7 +91,9 @@ export class SqliteUsageLedger implements UsageLedger {
       )
       .pluck();
 
-    this.#reserve = connection.transaction('immediate', (request: ReserveRequest): ReserveOutcome => {
+    this.#group = new SqliteGroupCommit(connection);
+
+    this.#reserve = (request: ReserveRequest): ReserveOutcome => {
       const { reservationId, charges, reservedAt, purgeBefore } = request;
       if (purgeBefore !== null) {
         purgeCounters.run(purgeBefore);
@@ -118,15 +131,15 @@ export class SqliteUsageLedger implements UsageLedger {
         }
       }
       return GRANTED;
-    });
+    };
 
     // Flipping `settled` claims the rows, so a reservation settles once however often it is settled.
-    this.#settle = connection.transaction('immediate', (request: SettleRequest): void => {
+    this.#settle = (request: SettleRequest): void => {
       for (const row of claimReservation.all(request.reservationId)) {
         const delta = request.actualOf(row.counter, row.reserved) - row.reserved;
         if (delta !== 0) adjustCounter.run(delta, row.counter, row.window_start);
       }
-    });
+    };
 
     // Deferred, as it only reads: one snapshot of every counter asked, without taking the write lock.
     this.#usage = connection.transaction(
@@ -137,38 +150,48 @@ export class SqliteUsageLedger implements UsageLedger {
   }
 
   async reserve(reservationId: string, charges: readonly CounterCharge[]): Promise<ReserveOutcome> {
-    assertValidCharges(charges);
-    if (charges.length === 0) return GRANTED;
+    // Copied before they are checked: the call runs after it has returned, and the caller may reuse its objects.
+    const own = charges.map((charge) => ({ ...charge }));
+    assertValidCharges(own);
+    if (own.length === 0) return GRANTED;
     // Times come from the caller's aligned windows rather than a clock, so that purging follows the data.
-    const reservedAt = Math.max(...charges.map((charge) => charge.windowStart));
+    const reservedAt = Math.max(...own.map((charge) => charge.windowStart));
     const purgeDue = reservedAt >= this.#nextPurgeAt;
-    const outcome = this.#reserve({
+    // Moved on when queued, so that a group purges once; should the group fail, the purge waits for the next
+    // interval, purging being opportunistic.
+    if (purgeDue) this.#nextPurgeAt = reservedAt + PURGE_INTERVAL_MS;
+    const request: ReserveRequest = {
       reservationId,
-      charges,
+      charges: own,
       reservedAt,
       purgeBefore: purgeDue ? reservedAt - RETENTION_MS : null,
-    });
-    if (purgeDue) this.#nextPurgeAt = reservedAt + PURGE_INTERVAL_MS;
-    return outcome;
+    };
+    return this.#group.run(() => this.#reserve(request));
   }
 
   async settle(reservationId: string, actual: Readonly<Record<string, number>>): Promise<void> {
-    for (const [counter, amount] of Object.entries(actual)) {
-      assertAmount(amount, `actual amount of ${counter}`);
-    }
-    this.#settle({
+    // A copy, for the same reason as the charges of a reservation; own keys only, so `constructor` is a counter.
+    const amounts = new Map(Object.entries(actual));
+    for (const [counter, amount] of amounts) assertAmount(amount, `actual amount of ${counter}`);
+    const request: SettleRequest = {
       reservationId,
-      actualOf: (counter, reserved) =>
-        Object.hasOwn(actual, counter) ? (actual[counter] ?? reserved) : reserved,
-    });
+      actualOf: (counter, reserved) => amounts.get(counter) ?? reserved,
+    };
+    return this.#group.run(() => this.#settle(request));
   }
 
   async release(reservationId: string): Promise<void> {
-    this.#settle({ reservationId, actualOf: () => 0 });
+    const request: SettleRequest = { reservationId, actualOf: () => 0 };
+    return this.#group.run(() => this.#settle(request));
   }
 
   async usage(counters: readonly { counter: string; windowStart: number }[]): Promise<number[]> {
     return counters.length === 0 ? [] : this.#usage(counters);
+  }
+
+  /** Commits the calls still queued, then rejects new ones with `internal_error`. Idempotent. */
+  close(): void {
+    this.#group.close();
   }
 }
 
