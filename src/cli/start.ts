@@ -82,12 +82,17 @@ async function start(options: StartOptions): Promise<void> {
       watcher?.close();
       const force = setTimeout(() => http.server.closeAllConnections(), config.server.shutdownGraceMs);
       force.unref();
+      // Node closes idle keep-alive connections once, when closing starts; a connection busy then and idle after
+      // would hold the process until the grace period ends.
+      const sweep = setInterval(() => http.server.closeIdleConnections(), 50);
+      sweep.unref();
       http
         .close()
         .then(() => app.close())
         .catch((error: unknown) => logError('shutdown failed', error))
         .finally(() => {
           clearTimeout(force);
+          clearInterval(sweep);
           resolve();
         });
     };

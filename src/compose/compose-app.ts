@@ -59,6 +59,7 @@ function openProviders(config: Config, tokenCounter: TokenCounter): Map<string, 
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
+const DRAIN_TIMEOUT_MS = 2_000;
 
 /**
  * The composition root: configuration → adapters → services. The only module that chooses adapters.
@@ -103,8 +104,12 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     collect: () => [{ labels: {}, value: logWriter.stats().spilled }],
   });
 
+  // Every request hands exactly one interaction to the sink, so requests started minus interactions recorded is
+  // the number still in flight, streams included; shutdown waits for it to reach zero before closing the log.
+  const inFlight = { started: 0, recorded: 0 };
   const sink = {
     record(interaction: InteractionRecord) {
+      inFlight.recorded += 1;
       // The requested model is client input: only route names become metric labels, so that a client sending
       // made-up names cannot grow the number of series without bound.
       const known = routeTable.current().routes.some((route) => route.model === interaction.modelRequested);
@@ -126,8 +131,16 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     sleep: (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }),
     onBackgroundError: (error: unknown) => options.logError('background work after a request failed', error),
   };
-  const completeChat = makeCompleteChat(gatewayDeps);
-  const createEmbeddings = makeCreateEmbeddings(gatewayDeps);
+  const completeChatOnce = makeCompleteChat(gatewayDeps);
+  const createEmbeddingsOnce = makeCreateEmbeddings(gatewayDeps);
+  const completeChat: typeof completeChatOnce = (input) => {
+    inFlight.started += 1;
+    return completeChatOnce(input);
+  };
+  const createEmbeddings: typeof createEmbeddingsOnce = (input) => {
+    inFlight.started += 1;
+    return createEmbeddingsOnce(input);
+  };
   const listModels = makeListModels({ routeTable });
   const authentication = makeAuthenticateCaller({ store, hasher: sha256SecretHasher, clock });
   const keys = makeApiKeyManagement({ store, clock, random, hasher: sha256SecretHasher });
@@ -197,7 +210,15 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     }, drainMs).unref();
   }
 
+  /** Resolves once every request started has recorded its interaction, or after `timeoutMs`. */
+  async function drain(timeoutMs: number): Promise<void> {
+    const deadline = clock.now() + timeoutMs;
+    while (inFlight.recorded < inFlight.started && clock.now() < deadline) await delay(10);
+  }
+
   async function close(): Promise<void> {
+    // Requests cut off by the end of the grace period record their interaction as they unwind: wait for them.
+    await drain(DRAIN_TIMEOUT_MS);
     await logWriter.close();
     await Promise.all([...providers.values()].map((provider) => provider.close()));
     await store.close();
