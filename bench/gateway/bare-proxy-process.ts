@@ -1,11 +1,11 @@
 import { findFreePort } from './free-port.js';
-import type { Target } from './target.js';
+import type { RunningGateway } from './target.js';
 import type { TargetContext } from './target-context.js';
 import { spawnTsxScript } from './tsx-script-process.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
 /** Starts bench/gateway/bare-proxy.ts on the gateway CPU in front of the mock. */
-export async function startBareProxy(context: TargetContext): Promise<Target> {
+export async function startBareProxy(context: TargetContext): Promise<RunningGateway> {
   const port = await findFreePort();
   const child = spawnTsxScript({
     processes: context.processes,
@@ -18,10 +18,13 @@ export async function startBareProxy(context: TargetContext): Promise<Target> {
   const origin = `http://127.0.0.1:${port}`;
   await waitUntilReady({ child, url: `${origin}/healthz`, timeoutMs: 30_000 });
   return {
-    name: 'bare',
-    origin,
-    path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer dummy' },
-    model: 'gpt-4o-mini',
+    child,
+    target: {
+      name: 'bare',
+      origin,
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dummy' },
+      model: 'gpt-4o-mini',
+    },
   };
 }

@@ -12,6 +12,8 @@ export interface ManagedChild {
   output(): string;
   /** Null while the child runs; its exit code or signal once it has stopped. */
   exitStatus(): string | null;
+  /** SIGTERM, then SIGKILL after a grace period; resolves once the child has exited. */
+  stop(): Promise<void>;
 }
 
 export interface SpawnChildOptions {
@@ -51,6 +53,7 @@ export class ChildProcessGroup {
       process: child,
       output: () => tail,
       exitStatus: () => status,
+      stop: () => this.stop(managed),
     };
     child.once('error', (error) => {
       status ??= `failed to start: ${error.message}`;
@@ -70,8 +73,7 @@ export class ChildProcessGroup {
     this.cleanups.push(cleanup);
   }
 
-  /** Stops one child: SIGTERM, then SIGKILL after a grace period. */
-  async stop(child: ManagedChild): Promise<void> {
+  private async stop(child: ManagedChild): Promise<void> {
     if (child.exitStatus() !== null) return;
     this.stopping.add(child);
     const exited = once(child.process, 'exit');

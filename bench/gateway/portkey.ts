@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pinnedCommand } from './cpu-pinning.js';
 import { findFreePort } from './free-port.js';
 import { REPOSITORY_ROOT } from './repository-root.js';
-import type { Target } from './target.js';
+import type { RunningGateway } from './target.js';
 import type { TargetContext } from './target-context.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
@@ -12,7 +12,7 @@ const START_SERVER = join(REPOSITORY_ROOT, 'node_modules/@portkey-ai/gateway/bui
  * Starts Portkey's open-source gateway (the devDependency, 1.15.2) on the gateway CPU. It has no listen-address
  * option and binds every interface: the bench keeps it up only while it measures.
  */
-export async function startPortkey(context: TargetContext): Promise<Target> {
+export async function startPortkey(context: TargetContext): Promise<RunningGateway> {
   const port = await findFreePort();
   const command = pinnedCommand(context.pinning, context.pinning.gatewayCpu, [
     process.execPath,
@@ -29,15 +29,18 @@ export async function startPortkey(context: TargetContext): Promise<Target> {
   const origin = `http://127.0.0.1:${port}`;
   await waitUntilReady({ child, url: `${origin}/`, timeoutMs: 30_000 });
   return {
-    name: 'portkey',
-    origin,
-    path: '/v1/chat/completions',
-    headers: {
-      'content-type': 'application/json',
-      authorization: 'Bearer dummy',
-      'x-portkey-provider': 'openai',
-      'x-portkey-custom-host': context.upstreamBaseUrl,
+    child,
+    target: {
+      name: 'portkey',
+      origin,
+      path: '/v1/chat/completions',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer dummy',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': context.upstreamBaseUrl,
+      },
+      model: 'gpt-4o-mini',
     },
-    model: 'gpt-4o-mini',
   };
 }

@@ -8,7 +8,7 @@ import { formatApiKey } from '../../src/core/api-key-format.js';
 import { pinnedCommand } from './cpu-pinning.js';
 import { findFreePort } from './free-port.js';
 import { REPOSITORY_ROOT } from './repository-root.js';
-import type { Target } from './target.js';
+import type { RunningGateway } from './target.js';
 import type { TargetContext } from './target-context.js';
 import { waitUntilReady } from './wait-until-ready.js';
 
@@ -64,7 +64,7 @@ async function createAppKey(origin: string, adminKey: string): Promise<string> {
  * Starts `node dist/cli/main.js start` on the gateway CPU with a temporary config and data directory (removed
  * once the process has stopped), and returns it as a target called with a fresh `app` key.
  */
-export async function startSlipway(context: TargetContext): Promise<Target> {
+export async function startSlipway(context: TargetContext): Promise<RunningGateway> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build`);
   const workDir = mkdtempSync(join(tmpdir(), 'slipway-gateway-bench-'));
   context.processes.afterStop(() => rmSync(workDir, { recursive: true, force: true }));
@@ -94,12 +94,18 @@ export async function startSlipway(context: TargetContext): Promise<Target> {
   });
   const origin = `http://127.0.0.1:${port}`;
   await waitUntilReady({ child, url: `${origin}/healthz`, timeoutMs: 60_000 });
-  const appKey = await createAppKey(origin, adminKey);
+  const appKey = await createAppKey(origin, adminKey).catch(async (error: unknown) => {
+    await child.stop();
+    throw error;
+  });
   return {
-    name: 'slipway',
-    origin,
-    path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${appKey}` },
-    model: MODEL,
+    child,
+    target: {
+      name: 'slipway',
+      origin,
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${appKey}` },
+      model: MODEL,
+    },
   };
 }

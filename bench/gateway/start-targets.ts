@@ -1,14 +1,14 @@
 import { startBareProxy } from './bare-proxy-process.js';
 import { startPortkey } from './portkey.js';
 import { buildSlipway, startSlipway } from './slipway-process.js';
-import type { Target, TargetName } from './target.js';
+import type { RunningGateway, Target, TargetName } from './target.js';
 import type { TargetContext } from './target-context.js';
 import { verifyTarget } from './verify-target.js';
 
 type GatewayName = Exclude<TargetName, 'direct'>;
 
 /** Portkey comes last: it binds every interface, so it should be up for as short a time as possible. */
-const STARTERS: ReadonlyArray<readonly [GatewayName, (context: TargetContext) => Promise<Target>]> = [
+const STARTERS: ReadonlyArray<readonly [GatewayName, (context: TargetContext) => Promise<RunningGateway>]> = [
   ['bare', startBareProxy],
   ['slipway', startSlipway],
   ['portkey', startPortkey],
@@ -39,26 +39,23 @@ function messageOf(error: unknown): string {
  * target comes first in the list.
  */
 export async function startTargets(options: StartTargetsOptions): Promise<StartedTargets> {
-  const targets: Target[] = [];
+  // Every figure is relative to the direct call, so a broken mock ends the run instead of being left out.
+  await verifyTarget(options.direct, options.expectedChunks);
+  const targets: Target[] = [options.direct];
   const unavailable = new Map<TargetName, string>();
-  const add = async (name: TargetName, start: () => Promise<Target>) => {
+  for (const [name, start] of STARTERS) {
+    if (!options.requested.has(name)) continue;
     try {
-      const target = await start();
-      await verifyTarget(target, options.expectedChunks);
-      targets.push(target);
+      if (name === 'slipway' && options.buildSlipway) buildSlipway();
+      const gateway = await start(options.context);
+      await verifyTarget(gateway.target, options.expectedChunks).catch(async (error: unknown) => {
+        await gateway.child.stop();
+        throw new Error(`${name} started but failed its check: ${messageOf(error)}`, { cause: error });
+      });
+      targets.push(gateway.target);
     } catch (error) {
       unavailable.set(name, messageOf(error));
     }
-  };
-  // Every figure is relative to the direct call, so a broken mock ends the run instead of being left out.
-  await verifyTarget(options.direct, options.expectedChunks);
-  targets.push(options.direct);
-  for (const [name, start] of STARTERS) {
-    if (!options.requested.has(name)) continue;
-    await add(name, () => {
-      if (name === 'slipway' && options.buildSlipway) buildSlipway();
-      return start(options.context);
-    });
   }
   return { targets, unavailable };
 }

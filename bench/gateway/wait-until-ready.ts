@@ -11,8 +11,20 @@ export interface WaitUntilReadyOptions {
   timeoutMs: number;
 }
 
-/** Resolves once the child answers; throws with the child's output when it exits or does not answer in time. */
+/**
+ * Resolves once the child answers. When it exits first or does not answer in time, stops it (a process that
+ * never became ready must not run on through the measurements) and throws with its output.
+ */
 export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<void> {
+  try {
+    await pollUntilReady(options);
+  } catch (error) {
+    await options.child.stop();
+    throw error;
+  }
+}
+
+async function pollUntilReady(options: WaitUntilReadyOptions): Promise<void> {
   const deadline = performance.now() + options.timeoutMs;
   let lastProblem = 'no answer yet';
   while (performance.now() < deadline) {
