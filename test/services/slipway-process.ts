@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { REPOSITORY_ROOT, SLIPWAY_MAIN } from './build-slipway.js';
 
 const OUTPUT_TAIL_CHARS = 8_000;
 const STOP_GRACE_MS = 5_000;
 const LISTENING = /Slipway is listening on (http:\/\/\S+)/;
+
+/** How the process ended: an exit code, or the signal that killed it. */
+export interface SlipwayExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /** One `node dist/cli/main.js start` child process. */
 export interface SlipwayProcess {
@@ -12,6 +17,10 @@ export interface SlipwayProcess {
   origin: string;
   /** The last few thousand characters it wrote to stdout and stderr, for failure messages. */
   output(): string;
+  /** Resolves once the process has exited, however it ended; never rejects. */
+  exited: Promise<SlipwayExit>;
+  /** Sends a signal and returns at once; `exited` tells how the process took it. */
+  signal(name: NodeJS.Signals): void;
   /** SIGTERM (a graceful shutdown flushes the interaction log), then SIGKILL after a grace period. */
   stop(): Promise<void>;
 }
@@ -47,10 +56,14 @@ export async function startSlipwayProcess(options: StartSlipwayProcessOptions): 
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = once(child, 'exit');
+  const exited = new Promise<SlipwayExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.off('exit', killOnExit);
+      resolve({ code, signal });
+    });
+  });
 
   const stop = async () => {
-    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
@@ -71,13 +84,19 @@ export async function startSlipwayProcess(options: StartSlipwayProcessOptions): 
         clearTimeout(timer);
         resolve(match[1]);
       });
-      exited.then(([code, signal]) => {
+      void exited.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`slipway start stopped (${String(signal ?? code)}) before listening:\n${tail}`));
-      }, reject);
+      });
       child.once('error', reject);
     });
-    return { origin, output: () => tail, stop };
+    return {
+      origin,
+      output: () => tail,
+      exited,
+      signal: (name) => void child.kill(name),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
