@@ -1,15 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
-import { SlipwayError } from '../../../core/errors.js';
 import type { CounterCharge, ReserveOutcome, UsageLedger } from '../../../ports/usage-ledger.js';
+import {
+  assertAmount,
+  assertValidCharges,
+  GRANTED,
+  PURGE_INTERVAL_MS,
+  RETENTION_MS,
+} from './usage-ledger-rules.js';
 import type { Database } from './database.js';
 import { runTransaction } from './run-transaction.js';
-
-/** How long rows of an ended window, and reservations, are kept (relative to the newest window seen). */
-const RETENTION_MS = 24 * 60 * 60 * 1000;
-/** Purging is opportunistic: at most once per this much window time per store. */
-const PURGE_INTERVAL_MS = 60 * 1000;
-
-const GRANTED: ReserveOutcome = Object.freeze({ granted: true });
 
 /**
  * The ledger on one SQL table of counters, one row per counter and window. Atomicity comes from the database:
@@ -206,33 +205,6 @@ async function findFirstDenial(
     if (denial.used + charge.amount > charge.limit) return denial;
   }
   return denialOf(options.denied);
-}
-
-function assertValidCharges(charges: readonly CounterCharge[]): void {
-  const seen = new Set<string>();
-  for (const charge of charges) {
-    if (seen.has(charge.counter)) {
-      throw new SlipwayError(
-        'invalid_request',
-        `Counter ${charge.counter} is charged twice in one reservation`,
-      );
-    }
-    seen.add(charge.counter);
-    assertAmount(charge.amount, `amount of ${charge.counter}`);
-    assertAmount(charge.limit, `limit of ${charge.counter}`);
-    if (!Number.isSafeInteger(charge.windowStart) || !Number.isSafeInteger(charge.windowEnd)) {
-      throw new SlipwayError(
-        'invalid_request',
-        `The window of ${charge.counter} is not in integer milliseconds`,
-      );
-    }
-  }
-}
-
-function assertAmount(amount: number, what: string): void {
-  if (!Number.isSafeInteger(amount) || amount < 0) {
-    throw new SlipwayError('invalid_request', `The ${what} must be a non-negative integer, not ${amount}`);
-  }
 }
 
 function compareCharges(

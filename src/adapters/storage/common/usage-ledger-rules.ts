@@ -1,0 +1,37 @@
+import { SlipwayError } from '../../../core/errors.js';
+import type { CounterCharge, ReserveOutcome } from '../../../ports/usage-ledger.js';
+
+/** How long rows of an ended window, and reservations, are kept (relative to the newest window seen). */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Purging is opportunistic: at most once per this much window time per store. */
+export const PURGE_INTERVAL_MS = 60 * 1000;
+
+export const GRANTED: ReserveOutcome = Object.freeze({ granted: true });
+
+/** The checks every ledger makes before charging: each counter once, integer amounts, limits and windows. */
+export function assertValidCharges(charges: readonly CounterCharge[]): void {
+  const seen = new Set<string>();
+  for (const charge of charges) {
+    if (seen.has(charge.counter)) {
+      throw new SlipwayError(
+        'invalid_request',
+        `Counter ${charge.counter} is charged twice in one reservation`,
+      );
+    }
+    seen.add(charge.counter);
+    assertAmount(charge.amount, `amount of ${charge.counter}`);
+    assertAmount(charge.limit, `limit of ${charge.counter}`);
+    if (!Number.isSafeInteger(charge.windowStart) || !Number.isSafeInteger(charge.windowEnd)) {
+      throw new SlipwayError(
+        'invalid_request',
+        `The window of ${charge.counter} is not in integer milliseconds`,
+      );
+    }
+  }
+}
+
+export function assertAmount(amount: number, what: string): void {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new SlipwayError('invalid_request', `The ${what} must be a non-negative integer, not ${amount}`);
+  }
+}
