@@ -209,7 +209,9 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
     record.status = 'success';
     record.target = targetName(result.target);
     record.response = completion;
-    await reservation.settle({ tokens: usage.total_tokens, spendMicroUsd: toMicroUsd(costUsd) });
+    // Not awaited: the answer need not wait for the ledger. Settling never throws, and until it commits the
+    // reservation holds the worst case, so a request racing it is judged conservatively.
+    void reservation.settle({ tokens: usage.total_tokens, spendMicroUsd: toMicroUsd(costUsd) });
     finishRecord(record);
     return {
       kind: 'completion',

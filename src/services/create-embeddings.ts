@@ -113,7 +113,8 @@ export function makeCreateEmbeddings(deps: CreateEmbeddingsDeps) {
       record.promptTokens = response.usage.prompt_tokens;
       record.totalTokens = response.usage.total_tokens;
       record.costUsd = computeCostUsd(usage, findPrice(deps.prices, result.target));
-      await reservation.settle({
+      // Not awaited, as for chat: settling never throws and the reservation is conservative until it commits.
+      void reservation.settle({
         tokens: response.usage.total_tokens,
         spendMicroUsd: toMicroUsd(record.costUsd),
       });
