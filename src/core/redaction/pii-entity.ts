@@ -17,7 +17,7 @@ export const PII_ENTITIES = [
 export type PiiEntity = (typeof PII_ENTITIES)[number];
 
 /** What replaces each entity in stored text: typed, so a reader of the log still sees what kind of value was there. */
-export const PII_PLACEHOLDERS: Readonly<Record<PiiEntity, string>> = Object.freeze({
+export const PII_MASKS: Readonly<Record<PiiEntity, string>> = Object.freeze({
   email: '[EMAIL]',
   phone: '[PHONE]',
   payment_card: '[PAYMENT_CARD]',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatApiKey } from '../api-key-format.js';
 import type { PiiEntity } from './pii-entity.js';
-import { PII_ENTITIES, PII_PLACEHOLDERS } from './pii-entity.js';
+import { PII_ENTITIES, PII_MASKS } from './pii-entity.js';
 import { createRedactor } from './redactor.js';
 
 // Fixed seeds keep every run identical (a failure is reproducible and never flaky); the run counts are high enough
@@ -406,12 +406,12 @@ function embedded(sample: fc.Arbitrary<PiiSample>): fc.Arbitrary<PiiSample> {
 const redactor = createRedactor({ entities: PII_ENTITIES });
 
 describe('redaction properties', () => {
-  it.each(PII_ENTITIES)('removes every generated %s and leaves its placeholder', (entity) => {
+  it.each(PII_ENTITIES)('removes every generated %s and leaves its mask', (entity) => {
     fc.assert(
       fc.property(embedded(GENERATORS[entity]), (sample) => {
         const { text, counts } = redactor.redactText(sample.text);
         expect(text).not.toContain(sample.pii);
-        expect(text).toContain(PII_PLACEHOLDERS[entity]);
+        expect(text).toContain(PII_MASKS[entity]);
         expect(counts[entity]).toBeGreaterThanOrEqual(1);
       }),
       { seed: SEED, numRuns: RUNS },

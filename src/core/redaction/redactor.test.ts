@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SlipwayError } from '../errors.js';
 import type { PiiEntity } from './pii-entity.js';
-import { PII_ENTITIES, PII_PLACEHOLDERS } from './pii-entity.js';
+import { PII_ENTITIES, PII_MASKS } from './pii-entity.js';
 import { createRedactor } from './redactor.js';
 
 const all = createRedactor({ entities: PII_ENTITIES });
@@ -255,9 +255,9 @@ describe('redactText: counts, overlaps, idempotence', () => {
     expect(merged).toEqual({ text: '[PAYMENT_CARD]', counts: { payment_card: 1 } });
   });
 
-  it('leaves its own placeholders alone', () => {
-    const placeholders = Object.values(PII_PLACEHOLDERS).join(' ');
-    expect(redact(placeholders)).toBe(placeholders);
+  it('leaves its own masks alone', () => {
+    const masks = Object.values(PII_MASKS).join(' ');
+    expect(redact(masks)).toBe(masks);
     const once = redact('password=hunter22 Bearer abcDEF123456789xyz postgres://u:p4ss@h/db');
     expect(redact(once)).toBe(once);
     expect(all.redactText(once).counts).toEqual({});
@@ -294,7 +294,7 @@ describe('disabled entities', () => {
     expect(others.redactText(text)).toEqual({ text, counts: {} });
     const only = createRedactor({ entities: [entity] });
     expect(only.redactText(text)).toEqual({
-      text: `see ${PII_PLACEHOLDERS[entity]} here`,
+      text: `see ${PII_MASKS[entity]} here`,
       counts: { [entity]: 1 },
     });
   });

@@ -4,7 +4,7 @@ import { createIbanRecognizer } from './iban-recognizer.js';
 import { createIpAddressRecognizer } from './ip-address-recognizer.js';
 import { createPaymentCardRecognizer } from './payment-card-recognizer.js';
 import type { PiiEntity } from './pii-entity.js';
-import { PII_ENTITIES, PII_PLACEHOLDERS } from './pii-entity.js';
+import { PII_ENTITIES, PII_MASKS } from './pii-entity.js';
 import type { PiiRecognizer, PiiSpan } from './pii-recognizer.js';
 import { countDigits } from './pii-recognizer.js';
 import { createPhoneRecognizer } from './phone-recognizer.js';
@@ -26,7 +26,7 @@ export interface RedactorOptions {
 }
 
 /**
- * Replaces personal data and secrets with typed placeholders (`[EMAIL]`, `[SECRET]`, …) before text is stored.
+ * Replaces personal data and secrets with typed masks (`[EMAIL]`, `[SECRET]`, …) before text is stored.
  * Deterministic and idempotent: redacting a redacted text changes nothing. Never mutates its input. Synchronous and
  * not reentrant (its precompiled regexes keep state), which a single-threaded caller gets for free.
  * @example createRedactor({ entities: PII_ENTITIES }).redactText('mail bob@example.com').text // 'mail [EMAIL]'
@@ -68,7 +68,7 @@ const PRECEDENCE: readonly PiiEntity[] = [
   'phone',
 ];
 const TIER: Readonly<Partial<Record<PiiEntity, number>>> = { secret: 2, phone: 0 };
-const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set(Object.values(PII_PLACEHOLDERS));
+const MASK_VALUES: ReadonlySet<string> = new Set(Object.values(PII_MASKS));
 const SECRET_KEY_CACHE_SIZE = 1_024;
 const OWN_PROPERTY = Object.freeze({ writable: true, enumerable: true, configurable: true });
 
@@ -103,7 +103,7 @@ function replaceSpans(text: string, spans: PiiSpan[], counts: RedactionCounts): 
       if (next.end > end) end = next.end;
       if (isStronger(next, region)) region = next;
     }
-    output += text.slice(copiedUpTo, first.start) + PII_PLACEHOLDERS[region.entity];
+    output += text.slice(copiedUpTo, first.start) + PII_MASKS[region.entity];
     copiedUpTo = end;
     increment(counts, region.entity);
   }
@@ -147,9 +147,9 @@ export function createRedactor(options: RedactorOptions): Redactor {
 
   function walk(value: unknown, counts: RedactionCounts, underSecretKey: boolean): unknown {
     if (typeof value === 'string') {
-      if (underSecretKey && value !== '' && !PLACEHOLDER_VALUES.has(value)) {
+      if (underSecretKey && value !== '' && !MASK_VALUES.has(value)) {
         increment(counts, 'secret');
-        return PII_PLACEHOLDERS.secret;
+        return PII_MASKS.secret;
       }
       return redactInto(value, counts);
     }

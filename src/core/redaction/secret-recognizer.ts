@@ -39,7 +39,7 @@ const SECRET_NAME_WORDS =
 const SECRET_NAME = new RegExp(`(?:${SECRET_NAME_WORDS})$`, 'i');
 // `name: value` and `name=value` in YAML, .env files, headers, query strings or JSON text: the value double- or
 // single-quoted, or bare up to a delimiter. Anchored on the name words, not on every `:` of a JSON document. A
-// value that is already a placeholder is not matched again.
+// value that is already a mask is not matched again.
 const ASSIGNMENT = new RegExp(
   [
     `(?:${SECRET_NAME_WORDS})["']?[ \\t]*[:=][ \\t]*`,

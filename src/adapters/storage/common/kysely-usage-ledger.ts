@@ -3,6 +3,8 @@ import type { CounterCharge, ReserveOutcome, UsageLedger } from '../../../ports/
 import {
   assertAmount,
   assertValidCharges,
+  denialOf,
+  findFirstDenial,
   GRANTED,
   PURGE_INTERVAL_MS,
   RETENTION_MS,
@@ -53,7 +55,7 @@ export class KyselyUsageLedger implements UsageLedger {
         if (!(await tryCharge(transaction, charge))) {
           const charged = new Set(lockingOrder.slice(0, position));
           return {
-            result: await findFirstDenial(transaction, { charges, charged, denied: charge }),
+            result: await findCallersFirstDenial(transaction, { charges, charged, denied: charge }),
             commit: false,
           };
         }
@@ -173,7 +175,7 @@ async function tryCharge(transaction: Transaction<Database>, charge: CounterChar
  * so the one denied there need not be the caller's first; the counters already charged in this transaction
  * have their own amount taken back out before comparing.
  */
-async function findFirstDenial(
+async function findCallersFirstDenial(
   transaction: Transaction<Database>,
   options: { charges: readonly CounterCharge[]; charged: ReadonlySet<CounterCharge>; denied: CounterCharge },
 ): Promise<ReserveOutcome> {
@@ -189,22 +191,12 @@ async function findFirstDenial(
     )
     .execute();
   const current = new Map(rows.map((row) => [counterKey(row.counter, row.window_start), row]));
-  const denialOf = (charge: CounterCharge): ReserveOutcome & { granted: false } => {
+  const stateOf = (charge: CounterCharge) => {
     const row = current.get(counterKey(charge.counter, charge.windowStart));
     const used = (row?.used ?? 0) - (options.charged.has(charge) ? charge.amount : 0);
-    return {
-      granted: false,
-      counter: charge.counter,
-      limit: charge.limit,
-      used,
-      windowEnd: row?.window_end ?? charge.windowEnd,
-    };
+    return { used, windowEnd: row?.window_end };
   };
-  for (const charge of options.charges) {
-    const denial = denialOf(charge);
-    if (denial.used + charge.amount > charge.limit) return denial;
-  }
-  return denialOf(options.denied);
+  return findFirstDenial(options.charges, stateOf) ?? denialOf(options.denied, stateOf(options.denied));
 }
 
 function compareCharges(

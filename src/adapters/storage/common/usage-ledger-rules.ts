@@ -35,3 +35,34 @@ export function assertAmount(amount: number, what: string): void {
     throw new SlipwayError('invalid_request', `The ${what} must be a non-negative integer, not ${amount}`);
   }
 }
+
+type Denial = ReserveOutcome & { granted: false };
+
+/**
+ * The first charge, in the caller's order, that would go over its limit given each counter's current state
+ * (`used` before this reservation, and the window end stored for it, if any); null when every charge fits.
+ */
+export function findFirstDenial(
+  charges: readonly CounterCharge[],
+  stateOf: (charge: CounterCharge) => { used: number; windowEnd: number | undefined },
+): Denial | null {
+  for (const charge of charges) {
+    const denial = denialOf(charge, stateOf(charge));
+    if (denial.used + charge.amount > charge.limit) return denial;
+  }
+  return null;
+}
+
+/** The outcome that refuses a reservation because of `charge`. */
+export function denialOf(
+  charge: CounterCharge,
+  state: { used: number; windowEnd: number | undefined },
+): Denial {
+  return {
+    granted: false,
+    counter: charge.counter,
+    limit: charge.limit,
+    used: state.used,
+    windowEnd: state.windowEnd ?? charge.windowEnd,
+  };
+}

@@ -2,6 +2,7 @@ import type { CounterCharge, ReserveOutcome, UsageLedger } from '../../../ports/
 import {
   assertAmount,
   assertValidCharges,
+  findFirstDenial,
   GRANTED,
   PURGE_INTERVAL_MS,
   RETENTION_MS,
@@ -101,19 +102,12 @@ export class SqliteUsageLedger implements UsageLedger {
       // Reserved before: granted, and nothing charged again.
       if (findReservation.get(reservationId) !== undefined) return GRANTED;
       const counters = charges.map((charge) => findCounter.get(charge.counter, charge.windowStart));
-      for (const [index, charge] of charges.entries()) {
-        const row = counters[index];
-        const used = row?.used ?? 0;
-        if (used + charge.amount > charge.limit) {
-          return {
-            granted: false,
-            counter: charge.counter,
-            limit: charge.limit,
-            used,
-            windowEnd: row?.window_end ?? charge.windowEnd,
-          };
-        }
-      }
+      const rowOf = new Map(charges.map((charge, index) => [charge, counters[index]]));
+      const denial = findFirstDenial(charges, (charge) => {
+        const row = rowOf.get(charge);
+        return { used: row?.used ?? 0, windowEnd: row?.window_end };
+      });
+      if (denial !== null) return denial;
       for (const [index, charge] of charges.entries()) {
         insertReservation.run(
           reservationId,
