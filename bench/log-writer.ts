@@ -179,6 +179,7 @@ function makeInteraction(index: number, prefix: string): InteractionRecord {
     latencyMs: retried ? 1_190 : 840,
     ttftMs: null,
     startedAt,
+    trace: null,
     attempts: retried ? [failure, success] : [success],
   };
 }

@@ -39,6 +39,7 @@ function record(overrides: Partial<InteractionRecord> = {}): InteractionRecord {
     latencyMs: 1_250,
     ttftMs: null,
     startedAt: STARTED,
+    trace: null,
     attempts: [
       {
         index: 0,

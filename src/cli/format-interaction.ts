@@ -144,6 +144,7 @@ function headerSection(record: InteractionRecord): string {
     ['Variant', record.variant],
     ['Prompt', record.promptName === null ? null : `${record.promptName} v${record.promptVersion ?? '?'}`],
     ['Batch', record.batchId],
+    ['Trace', record.trace?.traceId ?? null],
     ['Documents', record.retrievedDocuments.length === 0 ? null : String(record.retrievedDocuments.length)],
   ];
   const present = fields.filter((field): field is [string, string] => field[1] !== null);

@@ -407,6 +407,7 @@ describe('logs', () => {
   it('shows one interaction readably and as JSON', async () => {
     const record: InteractionRecord = {
       ...summary(),
+      trace: null,
       request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello?' }] },
       response: {
         choices: [{ index: 0, message: { role: 'assistant', content: 'Hi!' }, finish_reason: 'stop' }],

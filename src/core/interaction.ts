@@ -1,4 +1,5 @@
 /** The record of one client request and of each upstream attempt made to serve it. */
+import type { TraceContext } from './trace-context.js';
 
 export type InteractionStatus = 'success' | 'error' | 'incomplete';
 export type Endpoint = 'chat.completions' | 'embeddings';
@@ -48,5 +49,7 @@ export interface InteractionRecord {
   latencyMs: number;
   ttftMs: number | null;
   startedAt: number;
+  /** The interaction's span in its W3C trace; null only for records logged before traces were kept. */
+  trace: TraceContext | null;
   attempts: AttemptRecord[];
 }

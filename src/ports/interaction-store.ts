@@ -20,7 +20,7 @@ export interface InteractionQuery {
 /** An interaction without its request and response bodies or attempts, for listings. */
 export type InteractionSummary = Omit<
   InteractionRecord,
-  'request' | 'response' | 'attempts' | 'retrievedDocuments'
+  'request' | 'response' | 'attempts' | 'retrievedDocuments' | 'trace'
 > & {
   attemptCount: number;
 };

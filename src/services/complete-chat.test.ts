@@ -7,6 +7,9 @@ import { CALLER, LIMITS, chatRoute, embedRoute, gatewayHarness } from '../../tes
 import { makeCompleteChat } from './complete-chat.js';
 import type { CompleteChatInput, CompleteChatResult } from './complete-chat.js';
 
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+
 type Harness = ReturnType<typeof gatewayHarness>;
 
 const unavailable = (status = 503) =>
@@ -95,7 +98,12 @@ describe('completeChat: non-stream', () => {
     h.primary.script({ kind: 'complete', completion: completionOf('Hello!', { model: 'p-model-2025' }) });
     const request = chatRequest({ max_tokens: 50, user: 'u-1', custom_field: { keep: true } });
     const result = asCompletion(
-      await h.call({ request, endUser: 'alice', headers: { traceparent: '00-abc' } }),
+      await h.call({
+        request,
+        endUser: 'alice',
+        headers: { tracestate: 'vendor=1' },
+        traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+      }),
     );
 
     expect(result).toMatchObject({ kind: 'completion', target: 'primary/p-model', attempts: 1 });
@@ -103,7 +111,13 @@ describe('completeChat: non-stream', () => {
     expect(result.completion.choices[0]?.message.content).toBe('Hello!');
     expect(h.primary.calls).toHaveLength(1);
     expect(h.primary.calls[0]?.request).toEqual({ ...request, model: 'p-model' });
-    expect(h.primary.calls[0]?.headers).toEqual({ traceparent: '00-abc' });
+    // The upstream sees the interaction's span as its parent, in the caller's trace; other headers pass through.
+    const record0 = h.sink.only();
+    expect(record0.trace).toMatchObject({ traceId: CALLER_TRACE, parentSpanId: CALLER_SPAN, sampled: true });
+    expect(h.primary.calls[0]?.headers).toEqual({
+      tracestate: 'vendor=1',
+      traceparent: `00-${CALLER_TRACE}-${record0.trace?.spanId}-01`,
+    });
     expect(request.model).toBe('chat');
 
     const record = h.sink.only();

@@ -25,7 +25,9 @@ import { failInteraction, handOverInteraction, newInteractionRecord } from './in
 import { reserveLimits } from './limit-reservation.js';
 import type { LimitReservation } from './limit-reservation.js';
 import type { RouteTable, RouteTableVersion } from './route-table.js';
+import { safeParseTraceparent, startTraceContext } from '../core/trace-context.js';
 import { runAttempts } from './run-attempts.js';
+import { upstreamHeaders } from './interaction-records.js';
 import type { AttemptSuccess, AttemptsResult, Sleep } from './run-attempts.js';
 
 export interface CompleteChatDeps {
@@ -55,8 +57,10 @@ export interface CompleteChatInput {
   endUser: string | null;
   /** The client's connection: aborting it stops the request at once (error `client_closed`). */
   signal: AbortSignal;
-  /** Forwarded to the upstream. */
+  /** Forwarded to the upstream (`traceparent` is replaced by the interaction's own span). */
   headers?: Record<string, string>;
+  /** The caller's W3C `traceparent`, continued by the interaction's span when valid. */
+  traceparent?: string;
 }
 
 interface ResultBase {
@@ -122,8 +126,8 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
     return record.costUsd;
   }
 
-  function callOptions(input: CompleteChatInput, signal: AbortSignal): ProviderCallOptions {
-    return input.headers === undefined ? { signal } : { signal, headers: input.headers };
+  function callOptions(context: ChatRequestContext, signal: AbortSignal): ProviderCallOptions {
+    return { signal, headers: upstreamHeaders(context.input.headers, context.record) };
   }
 
   async function completeOnce(
@@ -136,9 +140,7 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
     attempt.deadline(totalMs, `${targetName(target)} did not answer within ${totalMs} ms`);
     try {
       const request = { ...context.input.request, model: target.model };
-      const completion = await attempt.race(
-        provider.complete(request, callOptions(context.input, attempt.signal)),
-      );
+      const completion = await attempt.race(provider.complete(request, callOptions(context, attempt.signal)));
       return { value: completion, ttftMs: null };
     } catch (error) {
       const reason = attempt.explain(error);
@@ -171,7 +173,7 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
     if (input.request.stream_options?.include_usage !== true) {
       request.stream_options = { ...input.request.stream_options, include_usage: true };
     }
-    const opening = provider.stream(request, callOptions(input, attempt.signal));
+    const opening = provider.stream(request, callOptions(context, attempt.signal));
     let stream: ChatStream | undefined;
     try {
       stream = await attempt.race(opening);
@@ -289,6 +291,9 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
       stream: input.request.stream === true,
       request: input.request,
       startedAt: deps.clock.now(),
+      trace: startTraceContext(safeParseTraceparent(input.traceparent), (length) =>
+        deps.random.bytes(length),
+      ),
     });
     let reservation: LimitReservation | undefined;
     try {

@@ -51,15 +51,20 @@ describe('createEmbeddings', () => {
     const h = setup();
     h.primary.script({ kind: 'embed', response: embeddingsOf(2, { model: 'p-embed-v2', promptTokens: 4 }) });
     const request: EmbeddingRequest = { model: 'embed', input: ['first text here', 'second'], dimensions: 3 };
-    const result = await h.call({ request, headers: { traceparent: '00-x' } });
+    const result = await h.call({ request, headers: { tracestate: 'vendor=1' }, traceparent: 'not-a-trace' });
 
     expect(result).toMatchObject({ target: 'primary/p-embed', attempts: 1 });
     expect(result.response.data).toHaveLength(2);
     expect(h.primary.calls[0]).toMatchObject({
       method: 'embed',
       request: { ...request, model: 'p-embed' },
-      headers: { traceparent: '00-x' },
+      headers: {
+        tracestate: 'vendor=1',
+        traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/),
+      },
     });
+    // An invalid caller traceparent starts a new trace instead of failing the request.
+    expect(h.sink.only().trace).toMatchObject({ parentSpanId: null, sampled: true });
     const record = h.sink.only();
     expect(record).toMatchObject({
       id: result.interactionId,

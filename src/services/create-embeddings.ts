@@ -12,6 +12,8 @@ import { failInteraction, handOverInteraction, newInteractionRecord } from './in
 import { reserveLimits } from './limit-reservation.js';
 import type { LimitReservation } from './limit-reservation.js';
 import { runAttempts } from './run-attempts.js';
+import { upstreamHeaders } from './interaction-records.js';
+import { safeParseTraceparent, startTraceContext } from '../core/trace-context.js';
 
 export type CreateEmbeddingsDeps = Omit<CompleteChatDeps, 'defaultMaxOutputTokens'>;
 
@@ -21,8 +23,10 @@ export interface CreateEmbeddingsInput {
   endUser: string | null;
   /** The client's connection: aborting it stops the request at once (error `client_closed`). */
   signal: AbortSignal;
-  /** Forwarded to the upstream. */
+  /** Forwarded to the upstream (`traceparent` is replaced by the interaction's own span). */
   headers?: Record<string, string>;
+  /** The caller's W3C `traceparent`, continued by the interaction's span when valid. */
+  traceparent?: string;
 }
 
 export interface CreateEmbeddingsResult {
@@ -60,6 +64,9 @@ export function makeCreateEmbeddings(deps: CreateEmbeddingsDeps) {
       stream: false,
       request: input.request,
       startedAt: deps.clock.now(),
+      trace: startTraceContext(safeParseTraceparent(input.traceparent), (length) =>
+        deps.random.bytes(length),
+      ),
     });
     let reservation: LimitReservation | undefined;
     try {
@@ -91,10 +98,7 @@ export function makeCreateEmbeddings(deps: CreateEmbeddingsDeps) {
           attempt.deadline(totalMs, `${targetName(target)} did not answer within ${totalMs} ms`);
           try {
             const request = { ...input.request, model: target.model };
-            const options =
-              input.headers === undefined
-                ? { signal: attempt.signal }
-                : { signal: attempt.signal, headers: input.headers };
+            const options = { signal: attempt.signal, headers: upstreamHeaders(input.headers, record) };
             return { value: await attempt.race(provider.embed(request, options)), ttftMs: null };
           } catch (error) {
             const reason = attempt.explain(error);

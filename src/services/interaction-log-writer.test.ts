@@ -31,6 +31,7 @@ function interaction(id: string, content = `hello from ${id}`): InteractionRecor
     latencyMs: 120,
     ttftMs: null,
     startedAt: 1_700_000_000_000,
+    trace: null,
     attempts: [],
   };
 }

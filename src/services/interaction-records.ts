@@ -1,6 +1,7 @@
 import type { SlipwayError } from '../core/errors.js';
 import type { Caller } from '../core/identity.js';
 import type { Endpoint, InteractionRecord } from '../core/interaction.js';
+import { type TraceContext, formatTraceparent } from '../core/trace-context.js';
 import type { InteractionSink } from '../ports/interaction-sink.js';
 
 export interface NewInteractionOptions {
@@ -13,6 +14,7 @@ export interface NewInteractionOptions {
   /** The request body exactly as the client sent it. */
   request: unknown;
   startedAt: number;
+  trace: TraceContext;
 }
 
 /**
@@ -46,6 +48,7 @@ export function newInteractionRecord(options: NewInteractionOptions): Interactio
     latencyMs: 0,
     ttftMs: null,
     startedAt: options.startedAt,
+    trace: options.trace,
     attempts: [],
   };
 }
@@ -76,4 +79,16 @@ export function handOverInteraction(
   } catch (error) {
     onError(error);
   }
+}
+
+/**
+ * The headers sent upstream: the caller's forwarded ones, with `traceparent` naming the interaction's span, so
+ * that an upstream that traces joins the caller's trace under the gateway's span.
+ */
+export function upstreamHeaders(
+  forwarded: Record<string, string> | undefined,
+  record: InteractionRecord,
+): Record<string, string> | undefined {
+  if (record.trace === null) return forwarded;
+  return { ...forwarded, traceparent: formatTraceparent(record.trace) };
 }

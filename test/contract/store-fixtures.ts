@@ -72,6 +72,12 @@ export function anInteraction(overrides: Partial<InteractionRecord> = {}): Inter
     latencyMs: 450,
     ttftMs: null,
     startedAt,
+    trace: {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      parentSpanId: null,
+      sampled: true,
+    },
     attempts: [anAttempt({ startedAt })],
     ...overrides,
   };

@@ -299,7 +299,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(page.nextCursor).toBeNull();
         const summary = page.items[0] as InteractionSummary & Record<string, unknown>;
         expect(summary.attemptCount).toBe(2);
-        for (const omitted of ['request', 'response', 'attempts', 'retrievedDocuments']) {
+        for (const omitted of ['request', 'response', 'attempts', 'retrievedDocuments', 'trace']) {
           expect(summary).not.toHaveProperty(omitted);
         }
         const {
@@ -307,6 +307,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           response: _response,
           attempts: _attempts,
           retrievedDocuments: _documents,
+          trace: _trace,
           ...rest
         } = anInteraction({ id: 'int_new', startedAt: T0 + 9 });
         expect(summary).toEqual({ ...rest, attemptCount: 2 });

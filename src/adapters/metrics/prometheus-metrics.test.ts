@@ -29,6 +29,7 @@ function interaction(overrides: Partial<InteractionRecord> = {}): InteractionRec
     latencyMs: 1_500,
     ttftMs: 200,
     startedAt: 1_700_000_000_000,
+    trace: null,
     attempts: [
       {
         index: 0,

@@ -32,6 +32,7 @@ function interaction(id: string): InteractionRecord {
     latencyMs: 120,
     ttftMs: null,
     startedAt: 1_700_000_000_000,
+    trace: null,
     attempts: [],
   };
 }

@@ -9,7 +9,12 @@ import { parseChatRequest, parseEmbeddingRequest } from '../request-schemas.js';
 import { SseWriter } from '../sse-writer.js';
 
 const END_USER_HEADER = 'x-slipway-end-user';
-const FORWARDED_HEADERS = ['traceparent', 'tracestate'] as const;
+const FORWARDED_HEADERS = ['tracestate'] as const;
+
+function traceparentOf(request: FastifyRequest): { traceparent?: string } {
+  const value = request.headers.traceparent;
+  return typeof value === 'string' ? { traceparent: value } : {};
+}
 
 function endUserOf(request: FastifyRequest, bodyUser: string | undefined): string | null {
   const header = request.headers[END_USER_HEADER];
@@ -89,6 +94,7 @@ export function registerGatewayRoutes(app: FastifyInstance, deps: HttpDeps): voi
       request: chatRequest,
       endUser: endUserOf(request, chatRequest.user),
       signal: clientAbortSignal(request, reply),
+      ...traceparentOf(request),
       ...(headers ? { headers } : {}),
     });
     if (outcome.kind === 'stream') return streamChat(reply, outcome, deps);
@@ -99,11 +105,14 @@ export function registerGatewayRoutes(app: FastifyInstance, deps: HttpDeps): voi
     const caller = await deps.authenticate(bearerTokenOf(request.headers));
     authorize(caller, 'gateway');
     const embeddingRequest = parseEmbeddingRequest(request.body);
+    const headers = forwardedHeadersOf(request);
     const outcome = await deps.createEmbeddings({
       caller,
       request: embeddingRequest,
       endUser: endUserOf(request, embeddingRequest.user),
       signal: clientAbortSignal(request, reply),
+      ...traceparentOf(request),
+      ...(headers ? { headers } : {}),
     });
     return reply.headers(servedHeaders(outcome)).send(outcome.response);
   });

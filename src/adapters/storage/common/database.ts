@@ -71,6 +71,11 @@ export interface InteractionsTable {
   started_at: number;
   /** Kept on the interaction so that listings need no join. */
   attempt_count: number;
+  /** W3C trace context of the interaction's span; null for rows logged before migration 0002. */
+  trace_id: string | null;
+  span_id: string | null;
+  parent_span_id: string | null;
+  trace_sampled: ColumnType<boolean | number | null, number | null, number | null>;
 }
 
 export interface AttemptsTable {

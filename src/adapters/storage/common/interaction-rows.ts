@@ -5,6 +5,7 @@ import type {
   InteractionRecord,
   InteractionStatus,
 } from '../../../core/interaction.js';
+import type { TraceContext } from '../../../core/trace-context.js';
 import type { InteractionSummary } from '../../../ports/interaction-store.js';
 import type { AttemptsTable, InteractionsTable } from './database.js';
 import { decodeJson, encodeJson } from './json-column.js';
@@ -74,6 +75,10 @@ export function toInteractionRow(record: InteractionRecord): Insertable<Interact
     ttft_ms: record.ttftMs ?? null,
     started_at: record.startedAt,
     attempt_count: record.attempts.length,
+    trace_id: record.trace?.traceId ?? null,
+    span_id: record.trace?.spanId ?? null,
+    parent_span_id: record.trace?.parentSpanId ?? null,
+    trace_sampled: record.trace === null ? null : record.trace.sampled ? 1 : 0,
   };
 }
 
@@ -128,6 +133,7 @@ export function toInteractionRecord(row: InteractionRow, attempts: readonly Atte
     retrievedDocuments: decodeJson(row.retrieved_documents) as unknown[],
     request: decodeJson(row.request),
     response: decodeJson(row.response),
+    trace: toTraceContext(row),
     attempts: attempts.map(toAttemptRecord),
   };
 }
@@ -144,5 +150,15 @@ function toAttemptRecord(row: AttemptRow): AttemptRecord {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     upstreamStatus: row.upstream_status,
+  };
+}
+
+function toTraceContext(row: InteractionRow): TraceContext | null {
+  if (row.trace_id === null || row.span_id === null) return null;
+  return {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    sampled: row.trace_sampled === true || row.trace_sampled === 1,
   };
 }

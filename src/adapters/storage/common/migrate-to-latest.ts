@@ -4,6 +4,7 @@ import { SlipwayError } from '../../../core/errors.js';
 import type { Database } from './database.js';
 import type { DialectColumnTypes } from './dialect-column-types.js';
 import { createInitialMigration } from './migrations/0001-initial.js';
+import { createTraceContextMigration } from './migrations/0002-trace-context.js';
 
 export interface MigrateOptions {
   columnTypes: DialectColumnTypes;
@@ -18,6 +19,7 @@ export interface MigrateOptions {
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
   const migrations: Record<string, Migration> = {
     '0001-initial': createInitialMigration(options.columnTypes),
+    '0002-trace-context': createTraceContextMigration(),
   };
   const migrator = new Migrator({
     db,

@@ -36,6 +36,10 @@ const INTERACTION_COLUMNS = Object.keys({
   ttft_ms: true,
   started_at: true,
   attempt_count: true,
+  trace_id: true,
+  span_id: true,
+  parent_span_id: true,
+  trace_sampled: true,
 } satisfies Record<keyof InteractionsTable, true>);
 
 const ATTEMPT_COLUMNS = Object.keys({

@@ -35,7 +35,9 @@ describe('sqlite store on a file', () => {
     const database = new BetterSqlite3(path, { readonly: true });
     try {
       expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(database.prepare('select name from kysely_migration').pluck().all()).toEqual(['0001-initial']);
+      const applied = database.prepare('select name from kysely_migration').pluck().all() as string[];
+      expect(applied[0]).toBe('0001-initial');
+      expect(new Set(applied).size).toBe(applied.length);
     } finally {
       database.close();
     }
