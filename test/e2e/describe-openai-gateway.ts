@@ -51,6 +51,22 @@ export function describeOpenAiGateway(name: string, gatewayOf: () => TestGateway
       expect(logged?.attempts).toHaveLength(1);
     });
 
+    it('continues the caller trace: the logged interaction is a child span of the traceparent sent', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const { response } = await client.embeddings
+        .create(
+          { model: 'offline-hashed-ngrams', input: 'trace me' },
+          { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
+        )
+        .withResponse();
+      await gateway.flushLog();
+      const logged = await gateway.app.store.getInteraction(
+        response.headers.get('x-slipway-interaction-id') ?? '',
+      );
+      expect(logged?.trace).toMatchObject({ traceId, parentSpanId: '00f067aa0ba902b7', sampled: true });
+      expect(logged?.trace?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    });
+
     it('streams the same answer, with usage when asked', async () => {
       const stream = await client.chat.completions.create({
         model: 'offline-extractive',
