@@ -21,13 +21,17 @@ import { authorizeRoute } from './authorize-route.js';
 import type { BreakerRegistry } from './breaker-registry.js';
 import { ChatStreamRelay } from './chat-stream-relay.js';
 import type { OpenedChatStream, StreamEnd } from './chat-stream-relay.js';
-import { failInteraction, handOverInteraction, newInteractionRecord } from './interaction-records.js';
+import {
+  failInteraction,
+  handOverInteraction,
+  newInteractionRecord,
+  traceOf,
+  upstreamHeaders,
+} from './interaction-records.js';
 import { reserveLimits } from './limit-reservation.js';
 import type { LimitReservation } from './limit-reservation.js';
 import type { RouteTable, RouteTableVersion } from './route-table.js';
-import { safeParseTraceparent, startTraceContext } from '../core/trace-context.js';
 import { runAttempts } from './run-attempts.js';
-import { upstreamHeaders } from './interaction-records.js';
 import type { AttemptSuccess, AttemptsResult, Sleep } from './run-attempts.js';
 
 export interface CompleteChatDeps {
@@ -291,9 +295,7 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
       stream: input.request.stream === true,
       request: input.request,
       startedAt: deps.clock.now(),
-      trace: startTraceContext(safeParseTraceparent(input.traceparent), (length) =>
-        deps.random.bytes(length),
-      ),
+      trace: traceOf(input.traceparent, deps.random),
     });
     let reservation: LimitReservation | undefined;
     try {

@@ -8,12 +8,16 @@ import type { TokenCounter } from '../ports/token-counter.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { authorizeRoute } from './authorize-route.js';
 import type { CompleteChatDeps } from './complete-chat.js';
-import { failInteraction, handOverInteraction, newInteractionRecord } from './interaction-records.js';
+import {
+  failInteraction,
+  handOverInteraction,
+  newInteractionRecord,
+  traceOf,
+  upstreamHeaders,
+} from './interaction-records.js';
 import { reserveLimits } from './limit-reservation.js';
 import type { LimitReservation } from './limit-reservation.js';
 import { runAttempts } from './run-attempts.js';
-import { upstreamHeaders } from './interaction-records.js';
-import { safeParseTraceparent, startTraceContext } from '../core/trace-context.js';
 
 export type CreateEmbeddingsDeps = Omit<CompleteChatDeps, 'defaultMaxOutputTokens'>;
 
@@ -64,9 +68,7 @@ export function makeCreateEmbeddings(deps: CreateEmbeddingsDeps) {
       stream: false,
       request: input.request,
       startedAt: deps.clock.now(),
-      trace: startTraceContext(safeParseTraceparent(input.traceparent), (length) =>
-        deps.random.bytes(length),
-      ),
+      trace: traceOf(input.traceparent, deps.random),
     });
     let reservation: LimitReservation | undefined;
     try {

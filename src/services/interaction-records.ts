@@ -1,7 +1,13 @@
 import type { SlipwayError } from '../core/errors.js';
 import type { Caller } from '../core/identity.js';
 import type { Endpoint, InteractionRecord } from '../core/interaction.js';
-import { type TraceContext, formatTraceparent } from '../core/trace-context.js';
+import {
+  type TraceContext,
+  formatTraceparent,
+  safeParseTraceparent,
+  startTraceContext,
+} from '../core/trace-context.js';
+import type { Random } from '../ports/random.js';
 import type { InteractionSink } from '../ports/interaction-sink.js';
 
 export interface NewInteractionOptions {
@@ -91,4 +97,9 @@ export function upstreamHeaders(
 ): Record<string, string> | undefined {
   if (record.trace === null) return forwarded;
   return { ...forwarded, traceparent: formatTraceparent(record.trace) };
+}
+
+/** The interaction's span: a child of the caller's `traceparent` when it is valid, else the root of a new trace. */
+export function traceOf(traceparent: string | undefined, random: Random): TraceContext {
+  return startTraceContext(safeParseTraceparent(traceparent), (length) => random.bytes(length));
 }
