@@ -42,3 +42,25 @@ export interface Caller {
   allowedModels: string[] | null;
   limits: LimitPolicy;
 }
+
+/**
+ * Whoever calls the admin API: an API key (by bearer token) or a person signed in to the dashboard. Keys other
+ * than admin keys see only their own project; people hold an organisation-wide role.
+ */
+export interface Actor {
+  kind: 'api_key' | 'user';
+  id: string;
+  role: Role;
+  /** The only project this actor may see; null for every project. */
+  projectScope: string | null;
+}
+
+/** The admin-API actor of an authenticated key. */
+export function actorOfCaller(caller: Caller): Actor {
+  return {
+    kind: 'api_key',
+    id: caller.keyId,
+    role: caller.role,
+    projectScope: caller.role === 'admin' ? null : caller.projectId,
+  };
+}

@@ -3,6 +3,7 @@ import { SlipwayError } from '../core/errors.js';
 import type { HttpDeps } from './http-deps.js';
 import { toOpenAiError } from './openai-error.js';
 import { rateLimitHeadersOf } from './rate-limit-headers.js';
+import { makeRequireActor } from './request-actor.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerGatewayRoutes } from './routes/gateway-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
@@ -63,7 +64,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   });
 
   registerGatewayRoutes(app, deps);
-  registerAdminRoutes(app, deps);
+  registerAdminRoutes(app, deps, makeRequireActor(deps));
   registerOperationsRoutes(app, deps);
   return app;
 }

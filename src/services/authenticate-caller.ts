@@ -55,16 +55,18 @@ export function makeAuthenticateCaller(deps: { store: ApiKeyStore; hasher: Secre
 }
 
 /** Function-level authorisation: which roles may use which part of the API. */
-export type Permission = 'gateway' | 'read' | 'manage';
+export type Permission = 'any' | 'gateway' | 'read' | 'manage';
 
 const ALLOWED: Record<Permission, ReadonlySet<Caller['role']>> = {
+  any: new Set(['admin', 'developer', 'viewer', 'app']),
   gateway: new Set(['admin', 'developer', 'app']),
   read: new Set(['admin', 'developer', 'viewer']),
   manage: new Set(['admin']),
 };
 
-export function authorize(caller: Caller, permission: Permission): void {
-  if (!ALLOWED[permission].has(caller.role)) {
-    throw new SlipwayError('forbidden', `A ${caller.role} key may not do this (needs ${permission} access).`);
+/** Throws `forbidden` unless the role grants the permission; works for keys (Caller) and people (Actor). */
+export function authorize(who: Pick<Caller, 'role'>, permission: Permission): void {
+  if (!ALLOWED[permission].has(who.role)) {
+    throw new SlipwayError('forbidden', `The ${who.role} role may not do this (needs ${permission} access).`);
   }
 }

@@ -269,6 +269,10 @@ describe('project isolation', () => {
 
   it('whoami names the caller', async () => {
     const answer = await call({ path: '/api/whoami', key: world.keys.viewer });
-    expect(answer.json()).toMatchObject({ projectId: world.projects.alpha, role: 'viewer' });
+    expect(answer.json()).toMatchObject({
+      kind: 'api_key',
+      projectScope: world.projects.alpha,
+      role: 'viewer',
+    });
   });
 });

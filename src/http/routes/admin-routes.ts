@@ -1,44 +1,36 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { SlipwayError } from '../../core/errors.js';
-import type { Caller } from '../../core/identity.js';
-import { type Permission, authorize } from '../../services/authenticate-caller.js';
 import { parseCreateKeyBody, parseCreateProjectBody, parseInteractionQuery } from '../admin-schemas.js';
-import { bearerTokenOf } from '../bearer-token.js';
 import type { HttpDeps } from '../http-deps.js';
+import { type RequireActor, scopedProject } from '../request-actor.js';
 
 /** The JSON admin API under `/api`. Every route checks the caller's role; non-admins see only their project. */
-export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  async function callerFor(request: FastifyRequest, permission: Permission): Promise<Caller> {
-    const caller = await deps.authenticate(bearerTokenOf(request.headers));
-    authorize(caller, permission);
-    return caller;
-  }
-
+export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requireActor: RequireActor): void {
   app.get('/api/whoami', async (request) => {
-    const caller = await deps.authenticate(bearerTokenOf(request.headers));
-    return { keyId: caller.keyId, projectId: caller.projectId, role: caller.role };
+    const actor = await requireActor(request, 'any');
+    return { kind: actor.kind, id: actor.id, role: actor.role, projectScope: actor.projectScope };
   });
 
   app.get('/api/projects', async (request) => {
-    const caller = await callerFor(request, 'read');
+    const actor = await requireActor(request, 'read');
     const projects = await deps.keys.listProjects();
-    return { data: caller.role === 'admin' ? projects : projects.filter((p) => p.id === caller.projectId) };
+    const scope = actor.projectScope;
+    return { data: scope === null ? projects : projects.filter((project) => project.id === scope) };
   });
 
   app.post('/api/projects', async (request, reply) => {
-    await callerFor(request, 'manage');
+    await requireActor(request, 'manage');
     const { name } = parseCreateProjectBody(request.body);
     return reply.code(201).send(await deps.keys.createProject(name));
   });
 
   app.get<{ Querystring: { project?: string } }>('/api/keys', async (request) => {
-    const caller = await callerFor(request, 'read');
-    const project = caller.role === 'admin' ? request.query.project : caller.projectId;
-    return { data: await deps.keys.listApiKeys(project) };
+    const actor = await requireActor(request, 'read');
+    return { data: await deps.keys.listApiKeys(scopedProject(actor, request.query.project)) };
   });
 
   app.post('/api/keys', async (request, reply) => {
-    await callerFor(request, 'manage');
+    await requireActor(request, 'manage');
     const body = parseCreateKeyBody(request.body);
     const created = await deps.keys.createApiKey({
       name: body.name,
@@ -52,30 +44,31 @@ export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps): void 
   });
 
   app.delete<{ Params: { id: string } }>('/api/keys/:id', async (request) => {
-    await callerFor(request, 'manage');
+    await requireActor(request, 'manage');
     const revoked = await deps.keys.revokeApiKey(request.params.id);
     deps.forgetCachedKeys();
     return revoked;
   });
 
   app.get('/api/routes', async (request) => {
-    await callerFor(request, 'read');
+    await requireActor(request, 'read');
     return { data: deps.routesStatus() };
   });
 
   app.get('/api/interactions', async (request) => {
-    const caller = await callerFor(request, 'read');
+    const actor = await requireActor(request, 'read');
     const query = parseInteractionQuery(request.query);
-    if (caller.role !== 'admin') query.projectId = caller.projectId;
+    const project = scopedProject(actor, query.projectId);
+    if (project !== undefined) query.projectId = project;
     const page = await deps.interactions.listInteractions(query);
     return { data: page.items, next_cursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/interactions/:id', async (request) => {
-    const caller = await callerFor(request, 'read');
+    const actor = await requireActor(request, 'read');
     const interaction = await deps.interactions.getInteraction(request.params.id);
     // Another project's interaction answers like a missing one, so ids cannot be probed across projects.
-    if (!interaction || (caller.role !== 'admin' && interaction.projectId !== caller.projectId)) {
+    if (!interaction || (actor.projectScope !== null && interaction.projectId !== actor.projectScope)) {
       throw new SlipwayError('not_found', `No interaction with id "${request.params.id}"`, { param: 'id' });
     }
     return interaction;
