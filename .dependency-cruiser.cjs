@@ -89,6 +89,20 @@ module.exports = {
       from: { path: layer('web') },
       to: { path: '^src/', pathNot: [layer('web')], dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'nothing-imports-web',
+      comment: 'The dashboard is built separately by Vite; the server and CLI never import it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [layer('web')] },
+      to: { path: layer('web') },
+    },
+    {
+      name: 'web-resolves',
+      comment: 'Every dashboard import must resolve, or the rules above could not see it.',
+      severity: 'error',
+      from: { path: layer('web') },
+      to: { couldNotResolve: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -6,9 +6,9 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/results/', 'coverage/', '.slipway/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { ignores: ['src/web/src/**'], languageOptions: { globals: globals.node } },
   {
     languageOptions: {
-      globals: globals.node,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
@@ -52,6 +52,18 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: { 'no-restricted-globals': 'off', 'max-params': 'off' },
+  },
+  {
+    // The dashboard runs in the browser: browser globals, and fetch is its only way to the admin API.
+    files: ['src/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The dashboard runs in the browser.' },
+        { name: 'require', message: 'The dashboard is ESM.' },
+      ],
+    },
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
 );

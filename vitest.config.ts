@@ -8,14 +8,19 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.services.test.ts', 'node_modules/**'],
+          exclude: ['**/*.services.test.ts', '**/*.browser.test.ts', 'node_modules/**'],
           testTimeout: 20_000,
         },
       },
       {
         test: {
           name: 'services',
-          include: ['src/**/*.services.test.ts', 'test/**/*.services.test.ts'],
+          // Browser tests need the chromium system package, like the other services tests need PostgreSQL.
+          include: [
+            'src/**/*.services.test.ts',
+            'test/**/*.services.test.ts',
+            'test/browser/**/*.browser.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

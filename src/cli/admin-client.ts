@@ -2,7 +2,11 @@ import { request } from 'undici';
 import { ERROR_CODES, type ErrorCode, SlipwayError } from '../core/errors.js';
 import type { LimitPolicy, Project, Role } from '../core/identity.js';
 import type { InteractionRecord, InteractionStatus } from '../core/interaction.js';
+import type { AuditEvent } from '../ports/audit-log.js';
 import type { InteractionSummary } from '../ports/interaction-store.js';
+import type { KeyUsageReport } from '../services/key-usage.js';
+import type { UpdateUserInput, UserView } from '../services/manage-users.js';
+import type { Overview } from '../services/overview-stats.js';
 
 /** An API key as the admin API shows it: everything but the secret's digest. */
 export interface KeyView {
@@ -68,6 +72,16 @@ export interface InteractionFilter {
   until?: number;
   cursor?: string;
   limit?: number;
+  /** Full-text search over the redacted request and response text. */
+  q?: string;
+  prompt?: string;
+  /** USD. */
+  min_cost?: number;
+  max_cost?: number;
+  /** ms. */
+  min_latency?: number;
+  max_latency?: number;
+  sort?: 'recent' | 'cost' | 'latency';
 }
 
 export interface InteractionList {
@@ -75,8 +89,40 @@ export interface InteractionList {
   next_cursor: string | null;
 }
 
+/** Query of `GET /api/stats/overview`; times are ms since the epoch. */
+export interface OverviewFilter {
+  since?: number;
+  until?: number;
+  group_by?: 'model' | 'project' | 'key';
+  project?: string;
+}
+
 interface DataList<Item> {
   data: Item[];
+}
+
+/** The record of one end-user erasure: a keyed hash of the id, never the id itself. */
+export interface ErasureView {
+  id: string;
+  at: number;
+  subjectHash: string;
+  interactionsDeleted: number;
+  attemptsDeleted: number;
+  requestedBy: string;
+}
+
+export type ExportFormatName = 'jsonl' | 'csv';
+
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  role: 'admin' | 'developer' | 'viewer';
+  password: string;
+}
+
+export interface AuditList {
+  data: AuditEvent[];
+  next_cursor: string | null;
 }
 
 export interface AdminClientOptions {
@@ -168,7 +214,7 @@ export class AdminClient {
     return this.send('GET', 'api/routes');
   }
 
-  /** Newest first; pass `next_cursor` back as `cursor` for the next page. */
+  /** Newest first unless `sort` says otherwise; pass `next_cursor` back as `cursor` for the next page. */
   listInteractions(filter: InteractionFilter): Promise<InteractionList> {
     return this.send('GET', 'api/interactions', { query: { ...filter } });
   }
@@ -177,12 +223,88 @@ export class AdminClient {
     return this.send('GET', `api/interactions/${encodeURIComponent(id)}`);
   }
 
+  /** Totals, a time series and a breakdown of the interactions in a range (the last 24 hours by default). */
+  statsOverview(filter: OverviewFilter): Promise<Overview> {
+    return this.send('GET', 'api/stats/overview', { query: { ...filter } });
+  }
+
+  /** A key's limits and its usage in the current minute, UTC day and UTC month. */
+  keyUsage(id: string): Promise<KeyUsageReport> {
+    return this.send('GET', `api/keys/${encodeURIComponent(id)}/usage`);
+  }
+
+  listUsers(): Promise<DataList<UserView>> {
+    return this.send('GET', 'api/users');
+  }
+
+  createUser(body: CreateUserRequest): Promise<UserView> {
+    return this.send('POST', 'api/users', { body });
+  }
+
+  updateUser(id: string, body: UpdateUserInput): Promise<UserView> {
+    return this.send('PATCH', `api/users/${encodeURIComponent(id)}`, { body });
+  }
+
+  /** Newest first unless `sort` says otherwise; pass `next_cursor` back as `cursor` for the next page. */
+  listAudit(query: { action?: string; limit?: number; cursor?: string }): Promise<AuditList> {
+    return this.send('GET', 'api/audit', { query: { ...query } });
+  }
+
+  /** Sets how long a project (by id or name) keeps its interactions; null keeps them forever. */
+  setProjectRetention(project: string, retentionDays: number | null): Promise<Project> {
+    return this.send('PATCH', `api/projects/${encodeURIComponent(project)}`, { body: { retentionDays } });
+  }
+
+  /** Erases everything stored about one end user; resolves with the record of the erasure. */
+  eraseEndUser(endUser: string): Promise<ErasureView> {
+    return this.send('POST', 'api/erasures', { body: { endUser } });
+  }
+
+  /** Newest first; with `user`, only the erasures of that end user. */
+  listErasures(user?: string): Promise<DataList<ErasureView>> {
+    return this.send('GET', 'api/erasures', { query: { user } });
+  }
+
+  /**
+   * Starts an export of the interactions matching `filter` and resolves once the server has answered, with the
+   * file as it streams in. Unlike other requests it has no budget for the whole body, which may take minutes:
+   * the timeout applies to the wait for the answer and to each silence in the body.
+   */
+  async exportInteractions(
+    format: ExportFormatName,
+    filter: Omit<InteractionFilter, 'cursor' | 'limit'>,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    const url = new URL('api/interactions/export', this.base);
+    for (const [name, value] of Object.entries({ ...filter, format })) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = {};
+    if (this.options.token !== null) headers.authorization = `Bearer ${this.options.token}`;
+    const unbounded = new AbortController().signal;
+    let response;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        headers,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+      });
+    } catch (error) {
+      throw this.transportError(error, unbounded);
+    }
+    if (response.statusCode >= 400) {
+      throw this.responseError(response.statusCode, await response.body.text());
+    }
+    return response.body;
+  }
+
   listModels(): Promise<DataList<ModelView>> {
     return this.send('GET', 'v1/models');
   }
 
   private async send<Result>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
     options: SendOptions = {},
   ): Promise<Result> {

@@ -57,6 +57,13 @@ function describeLimits(limits: LimitPolicy): string {
   return parts.length === 0 ? '-' : parts.join(', ');
 }
 
+/** One line of `keys usage`: what was used, against the limit when there is one. */
+interface UsageFigures {
+  used: number;
+  limit: number | undefined;
+  format: (value: number) => string;
+}
+
 const SECRET_WARNING = 'Copy it now: this secret will not be shown again.';
 
 /** `slipway keys create|list|revoke`. */
@@ -130,6 +137,52 @@ export function registerKeysCommand(program: Command, context: CommandContext): 
       const key = await context.adminClient().revokeKey(id);
       if (options.json) return writeJson(context.io.writeOut, key);
       context.io.writeOut(`Revoked key ${key.id} (${key.name}).\n`);
+    });
+
+  keys
+    .command('usage')
+    .description('Show a key’s limits and what it has used this minute, today and this month (UTC)')
+    .argument('<id>', 'the key id')
+    .option('--json', 'print the API response as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const report = await context.adminClient().keyUsage(id);
+      if (options.json) return writeJson(context.io.writeOut, report);
+      const { limits, usage } = report;
+      const whole = (value: number) => value.toLocaleString('en-US');
+      const row = (measure: string, figures: UsageFigures) => [
+        measure,
+        figures.format(figures.used),
+        figures.limit === undefined ? '-' : figures.format(figures.limit),
+        figures.limit === undefined ? '-' : `${((figures.used / figures.limit) * 100).toFixed(1)}%`,
+      ];
+      context.io.writeOut(
+        `Key ${report.keyId}\n\n` +
+          formatTable(
+            ['MEASURE', 'USED', 'LIMIT', 'OF LIMIT'],
+            [
+              row('requests this minute', {
+                used: usage.requestsThisMinute,
+                limit: limits.requestsPerMinute,
+                format: whole,
+              }),
+              row('tokens this minute', {
+                used: usage.tokensThisMinute,
+                limit: limits.tokensPerMinute,
+                format: whole,
+              }),
+              row('spend today (UTC)', {
+                used: usage.spendTodayUsd,
+                limit: limits.spendPerDayUsd,
+                format: formatUsd,
+              }),
+              row('spend this month (UTC)', {
+                used: usage.spendThisMonthUsd,
+                limit: limits.spendPerMonthUsd,
+                format: formatUsd,
+              }),
+            ],
+          ),
+      );
     });
 
   keys

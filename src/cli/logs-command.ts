@@ -1,14 +1,16 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { InteractionStatus } from '../core/interaction.js';
 import type { InteractionFilter } from './admin-client.js';
 import type { CommandContext } from './command-context.js';
 import { INTERACTION_HEADERS, formatInteraction, interactionCells } from './format-interaction.js';
 import { formatTable } from './format-table.js';
 import { writeJson } from './format-values.js';
+import { registerLogsDataCommands } from './logs-data-commands.js';
 import { parseInstant, parsePositiveInteger } from './option-parsers.js';
 import { tailInteractions } from './tail-interactions.js';
 
 const STATUSES: readonly InteractionStatus[] = ['success', 'error', 'incomplete'];
+const SORTS: ReadonlyArray<NonNullable<InteractionFilter['sort']>> = ['recent', 'cost', 'latency'];
 const TAIL_BACKLOG = 10;
 // Fixed widths keep the columns of `logs tail` aligned across lines printed at different times.
 const TAIL_WIDTHS = [19, 26, 20, 28, 10, 7, 10, 0];
@@ -50,10 +52,53 @@ function tailLine(cells: readonly string[]): string {
     .trimEnd()}\n`;
 }
 
-/** `slipway logs list|show|tail`: the interaction log. */
+/** A cost bound in USD: 0 is a bound too, unlike for budgets. */
+function parseCost(text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) {
+    throw new InvalidArgumentError('Expected an amount in USD of at least 0, such as 0.01.');
+  }
+  return Number(text);
+}
+
+function parseLatency(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidArgumentError('Expected a whole number of milliseconds.');
+  return Number(text);
+}
+
+interface SearchOptions extends FilterOptions {
+  prompt?: string;
+  since?: number;
+  until?: number;
+  minCost?: number;
+  maxCost?: number;
+  minLatency?: number;
+  maxLatency?: number;
+  sort?: InteractionFilter['sort'];
+  limit?: number;
+  cursor?: string;
+  json?: boolean;
+}
+
+function searchFilterOf(text: string, options: SearchOptions): InteractionFilter {
+  const filter: InteractionFilter = { ...filterOf(options), q: text };
+  if (options.prompt !== undefined) filter.prompt = options.prompt;
+  if (options.since !== undefined) filter.since = options.since;
+  if (options.until !== undefined) filter.until = options.until;
+  if (options.minCost !== undefined) filter.min_cost = options.minCost;
+  if (options.maxCost !== undefined) filter.max_cost = options.maxCost;
+  if (options.minLatency !== undefined) filter.min_latency = options.minLatency;
+  if (options.maxLatency !== undefined) filter.max_latency = options.maxLatency;
+  if (options.sort !== undefined) filter.sort = options.sort;
+  if (options.limit !== undefined) filter.limit = options.limit;
+  if (options.cursor !== undefined) filter.cursor = options.cursor;
+  return filter;
+}
+
+/** `slipway logs list|search|show|tail`: the interaction log. */
 export function registerLogsCommand(program: Command, context: CommandContext): void {
   const { io } = context;
   const logs = program.command('logs').description('Read the interaction log');
+  registerLogsDataCommands(logs, context);
   const parseTime = (text: string): number => parseInstant(text, io.now());
 
   addFilterOptions(logs.command('list').description('List interactions, newest first'))
@@ -84,6 +129,32 @@ export function registerLogsCommand(program: Command, context: CommandContext): 
           io.writeOut(`\nMore: slipway logs list --cursor ${page.next_cursor}\n`);
       },
     );
+
+  addFilterOptions(
+    logs
+      .command('search')
+      .description('Search interactions by words of their (redacted) request and response')
+      .argument('<text>', 'words that must all appear; "a phrase" in quotes; word* for a prefix'),
+  )
+    .option('--prompt <name>', 'only this prompt name')
+    .option('--since <when>', 'from this time: a duration back (30m, 1h, 2d) or an ISO date', parseTime)
+    .option('--until <when>', 'before this time: a duration back or an ISO date', parseTime)
+    .option('--min-cost <usd>', 'only those costing at least this (USD)', parseCost)
+    .option('--max-cost <usd>', 'only those costing at most this (USD)', parseCost)
+    .option('--min-latency <ms>', 'only those taking at least this long', parseLatency)
+    .option('--max-latency <ms>', 'only those taking at most this long', parseLatency)
+    .addOption(new Option('--sort <order>', 'newest first, or costliest or slowest first').choices(SORTS))
+    .option('--limit <n>', 'at most this many (1..500, default: the server’s)', parsePositiveInteger)
+    .option('--cursor <cursor>', 'continue a previous search')
+    .option('--json', 'print the API response as JSON')
+    .action(async (text: string, options: SearchOptions) => {
+      const page = await context.adminClient().listInteractions(searchFilterOf(text, options));
+      if (options.json) return writeJson(io.writeOut, page);
+      if (page.data.length === 0) return io.writeOut('No interaction matches.\n');
+      io.writeOut(formatTable(INTERACTION_HEADERS, page.data.map(interactionCells)));
+      if (page.next_cursor !== null)
+        io.writeOut(`\nMore: the same search with --cursor ${page.next_cursor}\n`);
+    });
 
   logs
     .command('show')

@@ -309,12 +309,14 @@ describe('keys list and revoke', () => {
 
 describe('projects', () => {
   it('lists and creates projects', async () => {
-    const project = { id: 'proj_shop', name: 'shop', createdAt: NOW };
+    const project = { id: 'proj_shop', name: 'shop', createdAt: NOW, retentionDays: 30 };
     api.routes['GET /api/projects'] = () => ({ body: { data: [project] } });
     api.routes['POST /api/projects'] = () => ({ body: project });
 
     const list = await run(['projects', 'list']);
-    expect(list.stdout).toBe('ID         NAME  CREATED\nproj_shop  shop  2025-01-31 12:00:00\n');
+    expect(list.stdout).toBe(
+      'ID         NAME  CREATED              RETENTION\nproj_shop  shop  2025-01-31 12:00:00  30 days\n',
+    );
     expect(JSON.parse((await run(['projects', 'list', '--json'])).stdout)).toEqual({ data: [project] });
 
     const created = await run(['projects', 'create', 'shop']);

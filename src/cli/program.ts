@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { SlipwayError } from '../core/errors.js';
 import { AdminClient } from './admin-client.js';
+import { registerAuditCommand } from './audit-command.js';
 import type { CliIo, CommandContext } from './command-context.js';
 import { registerConfigCommand } from './config-command.js';
 import { registerKeysCommand } from './keys-command.js';
@@ -9,6 +10,8 @@ import { registerModelsCommand } from './models-command.js';
 import { parseBaseUrl } from './option-parsers.js';
 import { registerProjectsCommand } from './projects-command.js';
 import { registerRoutesCommand } from './routes-command.js';
+import { registerStatsCommand } from './stats-command.js';
+import { registerUsersCommand } from './users-command.js';
 
 /** Exit codes: 1 for operational and API errors, 2 for usage errors. */
 const EXIT_FAILURE = 1;
@@ -69,6 +72,9 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): CliProgra
   registerLogsCommand(program, context);
   registerModelsCommand(program, context);
   registerRoutesCommand(program, context);
+  registerStatsCommand(program, context);
+  registerUsersCommand(program, context);
+  registerAuditCommand(program, context);
   registerConfigCommand(program, context);
 
   return {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig, readProcessEnv } from '../config/load-config.js';
 import { watchConfig } from '../config/watch-config.js';
@@ -33,12 +34,15 @@ async function start(options: StartOptions): Promise<void> {
     ...app,
     interactions: app.store,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    // dist/cli/start.js and src/cli/start.ts (tsx) are both two levels below the package root.
+    dashboardDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     logError,
   });
   const address = await http.listen({ host: config.server.host, port: config.server.port });
 
   const lines = [
     `Slipway is listening on ${address}`,
+    `  dashboard: ${address}/`,
     `  store: ${config.store.kind}${config.store.kind === 'sqlite' ? ` (${config.store.path})` : ''}`,
     `  config: ${file ?? 'defaults and environment (no slipway.yaml)'}`,
     `  models: ${app

@@ -5,7 +5,13 @@ import { createFileInteractionSpill } from '../adapters/spill/index.js';
 import { openPostgresStore } from '../adapters/storage/postgres/index.js';
 import { openSqliteStore } from '../adapters/storage/sqlite/index.js';
 import { createPrometheusMetrics } from '../adapters/metrics/index.js';
-import { createCryptoRandom, sha256SecretHasher, systemClock } from '../adapters/system/index.js';
+import {
+  createCryptoRandom,
+  createScryptPasswordHasher,
+  sha256SecretHasher,
+  systemClock,
+} from '../adapters/system/index.js';
+import { createOtlpInteractionExporter } from '../adapters/telemetry/index.js';
 import { createTokenCounter } from '../adapters/tokenizer/index.js';
 import type { Config } from '../config/config-schema.js';
 import type { InteractionRecord } from '../core/interaction.js';
@@ -19,9 +25,18 @@ import { InMemoryBreakerRegistry } from '../services/breaker-registry.js';
 import { makeCompleteChat } from '../services/complete-chat.js';
 import { makeCreateEmbeddings } from '../services/create-embeddings.js';
 import { createInteractionLogWriter } from '../services/interaction-log-writer.js';
+import { makeKeyUsage } from '../services/key-usage.js';
 import { makeListModels } from '../services/list-models.js';
 import { makeApiKeyManagement } from '../services/manage-api-keys.js';
+import { makeEraseEndUser } from '../services/erase-end-user.js';
+import { exportInteractions } from '../services/export-interactions.js';
+import { makeSetProjectRetention } from '../services/set-project-retention.js';
+import { makeRetentionSweep } from '../services/sweep-retention.js';
+import { makeUserManagement } from '../services/manage-users.js';
+import { makeOverviewStats } from '../services/overview-stats.js';
+import { makeRecordAudit } from '../services/record-audit.js';
 import { RouteTable } from '../services/route-table.js';
+import { makeSignIn } from '../services/sign-in.js';
 import { redactInteraction } from './redact-interaction.js';
 
 type ProviderConfig = Config['providers'][number];
@@ -75,10 +90,13 @@ export async function composeApp(config: Config, options: ComposeOptions) {
   const breakers = new InMemoryBreakerRegistry({ clock });
   const metrics = createPrometheusMetrics();
   const redactor = config.redaction.enabled ? createRedactor({ entities: config.redaction.entities }) : null;
+  // The log writer and the OpenTelemetry exporter redact alike: exported text is never more than is stored.
+  const redact = (record: InteractionRecord) =>
+    redactor === null ? record : redactInteraction(redactor, record);
 
   const logWriter = createInteractionLogWriter({
     store,
-    redact: (record: InteractionRecord) => (redactor === null ? record : redactInteraction(redactor, record)),
+    redact,
     spill: createFileInteractionSpill({ dir: config.logging.spillDir }),
     batchSize: config.logging.batchSize,
     flushIntervalMs: config.logging.flushIntervalMs,
@@ -104,6 +122,43 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     collect: () => [{ labels: {}, value: logWriter.stats().spilled }],
   });
 
+  const otlp = config.telemetry.otlp;
+  let providerConfigs = config.providers;
+  const telemetry =
+    otlp.endpoint === null
+      ? null
+      : createOtlpInteractionExporter({
+          endpoint: otlp.endpoint,
+          headers: otlp.headers,
+          serviceName: otlp.serviceName,
+          exportIntervalMs: otlp.exportIntervalMs,
+          timeoutMs: otlp.timeoutMs,
+          captureContent: otlp.captureContent,
+          redact,
+          isKnownModel: (model) => routeTable.current().routes.some((route) => route.model === model),
+          providerBaseUrl: (providerId) => {
+            const provider = providerConfigs.find((candidate) => candidate.id === providerId);
+            return provider?.kind === 'openai-compatible' ? provider.baseUrl : null;
+          },
+          logError: options.logError,
+          now: () => clock.now(),
+        });
+  if (telemetry !== null) {
+    metrics.registerGauge({
+      name: 'slipway_otlp_export_failures_total',
+      help: 'Failed OpenTelemetry exports by kind: traces, metrics, or interactions that could not be converted.',
+      labelNames: ['kind'],
+      collect: () =>
+        Object.entries(telemetry.stats().failures).map(([kind, value]) => ({ labels: { kind }, value })),
+    });
+    metrics.registerGauge({
+      name: 'slipway_otlp_dropped_total',
+      help: 'Interactions not exported to OpenTelemetry because its queue was full.',
+      labelNames: [],
+      collect: () => [{ labels: {}, value: telemetry.stats().dropped }],
+    });
+  }
+
   // Every request hands exactly one interaction to the sink, so requests started minus interactions recorded is
   // the number still in flight, streams included; shutdown waits for it to reach zero before closing the log.
   const inFlight = { started: 0, recorded: 0 };
@@ -114,6 +169,8 @@ export async function composeApp(config: Config, options: ComposeOptions) {
       // made-up names cannot grow the number of series without bound.
       const known = routeTable.current().routes.some((route) => route.model === interaction.modelRequested);
       metrics.observeInteraction(known ? interaction : { ...interaction, modelRequested: '(unknown)' });
+      // Only queued: spans and metrics are made and exported later, off the request's path.
+      telemetry?.record(interaction);
       return logWriter.record(interaction);
     },
   };
@@ -144,6 +201,42 @@ export async function composeApp(config: Config, options: ComposeOptions) {
   const listModels = makeListModels({ routeTable });
   const authentication = makeAuthenticateCaller({ store, hasher: sha256SecretHasher, clock });
   const keys = makeApiKeyManagement({ store, clock, random, hasher: sha256SecretHasher });
+  const retentionSweep = makeRetentionSweep({
+    store,
+    clock,
+    intervalMs: config.retention.sweepIntervalMs,
+    batchSize: config.retention.batchSize,
+    logError: options.logError,
+  });
+  retentionSweep.start();
+  const logData = {
+    setProjectRetention: makeSetProjectRetention({ store }),
+    eraseEndUser: makeEraseEndUser({ store, clock, random }),
+    listErasures: (filter: { endUser?: string }) => store.listErasures(filter),
+    exportInteractions: (request: Parameters<typeof exportInteractions>[1]) =>
+      exportInteractions(store, request),
+  };
+  const overviewStats = makeOverviewStats({ store, clock });
+  const keyUsage = makeKeyUsage({ store, clock, keyLimitDefaults: config.limits.perKey });
+  const recordAudit = makeRecordAudit({ log: store, clock, random });
+  const passwords = createScryptPasswordHasher();
+  const people = {
+    users: makeUserManagement({ store, hasher: passwords, clock, random, recordAudit }),
+    signIn: makeSignIn({
+      store,
+      ledger: store,
+      passwords,
+      tokens: sha256SecretHasher,
+      clock,
+      random,
+      recordAudit,
+      policy: config.auth,
+    }),
+    auditLog: store,
+    recordAudit,
+    secureCookies: config.auth.secureCookies,
+    sessionTtlMs: config.auth.sessionTtlMs,
+  };
 
   async function check(name: string, probe: (signal: AbortSignal) => Promise<void>) {
     try {
@@ -201,6 +294,7 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     }
     const previous = providers;
     providers = nextProviders;
+    providerConfigs = next.providers;
     setTimeout(() => {
       for (const provider of previous.values()) {
         provider
@@ -220,7 +314,9 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     // Requests cut off by the end of the grace period record their interaction as they unwind: wait for them.
     await drain(DRAIN_TIMEOUT_MS);
     await logWriter.close();
+    await telemetry?.close();
     await Promise.all([...providers.values()].map((provider) => provider.close()));
+    await retentionSweep.close();
     await store.close();
   }
 
@@ -229,7 +325,13 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     store,
     metrics,
     keys,
+    logData,
+    retentionSweep,
+    overviewStats,
+    keyUsage,
+    people,
     logWriter,
+    telemetry,
     authenticate: authentication.authenticate,
     forgetCachedKeys: authentication.forgetCachedKeys,
     completeChat,

@@ -22,6 +22,7 @@ function isSection(value: unknown): value is Section {
  * - SLIPWAY_DATA_DIR → dataDir; SLIPWAY_ADMIN_KEY → adminKey; SLIPWAY_LOG_FLUSH_MS → logging.flushIntervalMs
  * - SLIPWAY_STORE_URL: `postgres://…` or `postgresql://…` selects PostgreSQL (keeping the file's poolSize when
  *   the file also chose PostgreSQL); `sqlite:<path>` or a bare path selects SQLite at that path.
+ * - SLIPWAY_OTLP_ENDPOINT → telemetry.otlp.endpoint (e.g. http://localhost:4318 turns OpenTelemetry export on)
  */
 export function applyEnvOverrides(
   raw: unknown,
@@ -74,7 +75,18 @@ export function applyEnvOverrides(
     if (typeof store === 'string') problems.push({ path: 'store', message: store });
     else root.store = store;
   }
+  const otlpEndpoint = read('SLIPWAY_OTLP_ENDPOINT');
+  if (otlpEndpoint !== undefined) {
+    const otlp = isSection(root.telemetry) ? root.telemetry.otlp : undefined;
+    root.telemetry = withKey(root.telemetry, 'otlp', withKey(otlp, 'endpoint', otlpEndpoint));
+  }
   return { raw: root, problems };
+}
+
+/** `section` with `key` set; a section of the wrong type is kept as written, so the schema reports it. */
+function withKey(section: unknown, key: string, value: unknown): unknown {
+  if (section === undefined || section === null) return { [key]: value };
+  return isSection(section) ? { ...section, [key]: value } : section;
 }
 
 /** The store a SLIPWAY_STORE_URL selects, or why it cannot be used. */

@@ -59,6 +59,7 @@ describe('configSchema', () => {
       bufferLimit: 20_000,
       spillDir: '.slipway/spill',
     });
+    expect(config.retention).toEqual({ sweepIntervalMs: 3_600_000, batchSize: 1_000 });
   });
 
   it('turns routes into core routes with policies merged over the defaults', () => {
@@ -226,6 +227,34 @@ describe('configSchema', () => {
     });
     expect(messages({ store: { kind: 'postgres', url: 'mysql://db' } })).toEqual([
       'store.url: expected a postgres:// or postgresql:// URL',
+    ]);
+  });
+});
+
+describe('configSchema telemetry', () => {
+  it('leaves OpenTelemetry export off by default', () => {
+    expect(parse({}).telemetry).toEqual({
+      otlp: {
+        endpoint: null,
+        headers: {},
+        serviceName: 'slipway',
+        exportIntervalMs: 60_000,
+        timeoutMs: 10_000,
+        captureContent: false,
+      },
+    });
+  });
+
+  it('keeps an OTLP endpoint without its trailing slash and rejects other schemes', () => {
+    const otlp = parse({
+      telemetry: { otlp: { endpoint: 'http://collector:4318/', headers: { authorization: 'Basic x' } } },
+    }).telemetry.otlp;
+    expect(otlp).toMatchObject({ endpoint: 'http://collector:4318', headers: { authorization: 'Basic x' } });
+    expect(messages({ telemetry: { otlp: { endpoint: 'grpc://collector:4317' } } })).toEqual([
+      expect.stringMatching(/^telemetry\.otlp\.endpoint: /),
+    ]);
+    expect(messages({ telemetry: { otlp: { exportIntervalMs: 5 } } })).toEqual([
+      expect.stringMatching(/^telemetry\.otlp\.exportIntervalMs: /),
     ]);
   });
 });

@@ -228,6 +228,40 @@ const loggingSchema = strictObject({
   path: ['bufferLimit'],
 });
 
+/** OpenTelemetry export: off unless an OTLP/HTTP endpoint is given (SLIPWAY_OTLP_ENDPOINT overrides). */
+const telemetrySchema = strictObject({
+  otlp: strictObject({
+    /** The collector's base URL, e.g. http://localhost:4318; `/v1/traces` and `/v1/metrics` are appended. */
+    endpoint: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .nullable()
+      .default(null),
+    headers: z.record(z.string(), z.string()).default({}),
+    serviceName: z.string().min(1).default('slipway'),
+    /** How often metrics are pushed; the OpenTelemetry SDK's default. */
+    exportIntervalMs: z.int().min(100).default(60_000),
+    /** How long one export may take, retries included, before it counts as failed. */
+    timeoutMs: z.int().min(100).default(10_000),
+    /** Export message text (redacted like the log) as gen_ai.input.messages / gen_ai.output.messages. */
+    captureContent: z.boolean().default(false),
+  }).prefault({}),
+});
+
+/** Sign-in of people to the dashboard: session lifetimes, cookie security, and login attempt limits. */
+const authSchema = strictObject({
+  /** A session ends this long after sign-in, however active (7 days). */
+  sessionTtlMs: count().default(7 * 24 * 60 * 60 * 1000),
+  /** A session ends after this long without a request (12 hours). */
+  sessionIdleMs: count().default(12 * 60 * 60 * 1000),
+  /** Always mark the cookie Secure; otherwise only requests that came over HTTPS get a Secure cookie. */
+  secureCookies: z.boolean().default(false),
+  /** Failed sign-ins allowed per e-mail address, and per client IP, within `loginWindowMs`. */
+  loginFailuresPerEmail: count().default(5),
+  loginFailuresPerIp: count().default(20),
+  loginWindowMs: count().default(15 * 60 * 1000),
+});
+
 const configFileSchema = strictObject({
   server: serverSchema.prefault({}),
   dataDir: z.string().min(1).default('./.slipway'),
@@ -253,6 +287,14 @@ const configFileSchema = strictObject({
       .default([...DEFAULT_REDACTION_ENTITIES]),
   }).prefault({}),
   logging: loggingSchema.prefault({}),
+  /** The job that deletes interactions past each project's retention period (`slipway projects retention`). */
+  retention: strictObject({
+    sweepIntervalMs: count().default(3_600_000),
+    /** Interactions deleted per statement: small enough that no delete holds the write lock for long. */
+    batchSize: count().default(1_000),
+  }).prefault({}),
+  auth: authSchema.prefault({}),
+  telemetry: telemetrySchema.prefault({}),
 });
 
 type ConfigFile = z.output<typeof configFileSchema>;

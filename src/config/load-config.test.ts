@@ -177,3 +177,24 @@ describe('readProcessEnv', () => {
     expect(env.PATH).toBe(process.env.PATH);
   });
 });
+
+describe('loadConfig SLIPWAY_OTLP_ENDPOINT', () => {
+  it('turns OpenTelemetry export on, keeping the rest of the file telemetry section', () => {
+    writeFileSync(
+      join(cwd, 'slipway.yaml'),
+      'telemetry: { otlp: { serviceName: gw, captureContent: true } }\n',
+    );
+    const { config } = loadConfig({ env: { SLIPWAY_OTLP_ENDPOINT: 'http://localhost:4318/' }, cwd });
+    expect(config.telemetry.otlp).toMatchObject({
+      endpoint: 'http://localhost:4318',
+      serviceName: 'gw',
+      captureContent: true,
+    });
+  });
+
+  it('is validated like the file', () => {
+    expect(loadError(() => loadConfig({ env: { SLIPWAY_OTLP_ENDPOINT: 'not a url' }, cwd })).message).toMatch(
+      /^Invalid configuration \(1 problem\):\nenvironment telemetry\.otlp\.endpoint: /,
+    );
+  });
+});

@@ -6,6 +6,8 @@ export interface Project {
   id: string;
   name: string;
   createdAt: number;
+  /** Interactions older than this many days are deleted by the retention sweep; null keeps them forever. */
+  retentionDays: number | null;
 }
 
 /** Limits that may be set on a key, a project or for each end user; absent means unlimited. */

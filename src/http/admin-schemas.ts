@@ -32,6 +32,17 @@ const integerText = z
   .regex(/^\d+$/)
   .transform((text) => Number(text));
 
+const decimalText = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'Expected a non-negative decimal number')
+  .transform((text) => Number(text))
+  .pipe(z.number().finite());
+
+// The widest values the columns compared with can hold (BIGINT times, INTEGER latencies on PostgreSQL), so that
+// an absurd bound is a 400 rather than a database error.
+const timeText = integerText.pipe(z.number().max(Number.MAX_SAFE_INTEGER));
+const latencyText = integerText.pipe(z.number().max(2_147_483_647));
+
 const interactionQuery = z.strictObject({
   project: z.string().optional(),
   key: z.string().optional(),
@@ -39,10 +50,18 @@ const interactionQuery = z.strictObject({
   target: z.string().optional(),
   status: z.enum(['success', 'error', 'incomplete']).optional(),
   user: z.string().optional(),
-  since: integerText.optional(),
-  until: integerText.optional(),
+  since: timeText.optional(),
+  until: timeText.optional(),
   cursor: z.string().optional(),
   limit: integerText.pipe(z.number().int().min(1).max(500)).optional(),
+  // Bounded so that a pasted document cannot become a query of thousands of terms.
+  q: z.string().max(1_000).optional(),
+  prompt: z.string().optional(),
+  min_cost: decimalText.optional(),
+  max_cost: decimalText.optional(),
+  min_latency: latencyText.optional(),
+  max_latency: latencyText.optional(),
+  sort: z.enum(['recent', 'cost', 'latency']).optional(),
 });
 
 function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
@@ -75,5 +94,12 @@ export function parseInteractionQuery(query: unknown): InteractionQuery {
   if (parsed.since !== undefined) result.since = parsed.since;
   if (parsed.until !== undefined) result.until = parsed.until;
   if (parsed.cursor !== undefined) result.cursor = parsed.cursor;
+  if (parsed.q !== undefined) result.text = parsed.q;
+  if (parsed.prompt !== undefined) result.promptName = parsed.prompt;
+  if (parsed.min_cost !== undefined) result.minCostUsd = parsed.min_cost;
+  if (parsed.max_cost !== undefined) result.maxCostUsd = parsed.max_cost;
+  if (parsed.min_latency !== undefined) result.minLatencyMs = parsed.min_latency;
+  if (parsed.max_latency !== undefined) result.maxLatencyMs = parsed.max_latency;
+  if (parsed.sort !== undefined) result.sort = parsed.sort;
   return result;
 }

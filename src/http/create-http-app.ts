@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { SlipwayError } from '../core/errors.js';
 import type { HttpDeps } from './http-deps.js';
@@ -5,8 +6,13 @@ import { toOpenAiError } from './openai-error.js';
 import { rateLimitHeadersOf } from './rate-limit-headers.js';
 import { makeRequireActor } from './request-actor.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
+import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { registerGatewayRoutes } from './routes/gateway-routes.js';
+import { registerLogDataRoutes } from './routes/log-data-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
+import { registerStatsRoutes } from './routes/stats-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
 
 /** Fastify's own errors (body parsing, size, media type) expressed as Slipway errors. */
 function fromFrameworkError(error: FastifyError): SlipwayError | null {
@@ -63,8 +69,15 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     return reply.code(status).send(body);
   });
 
+  // Parses the dashboard's session cookie; unsigned, because the token itself is the secret.
+  void app.register(fastifyCookie);
   registerGatewayRoutes(app, deps);
   registerAdminRoutes(app, deps, makeRequireActor(deps));
+  registerLogDataRoutes(app, deps, makeRequireActor(deps));
+  registerAuthRoutes(app, deps);
+  registerUserRoutes(app, deps, makeRequireActor(deps));
+  registerStatsRoutes(app, deps, makeRequireActor(deps));
   registerOperationsRoutes(app, deps);
+  registerDashboardRoutes(app, { dashboardDir: deps.dashboardDir ?? null });
   return app;
 }

@@ -61,6 +61,7 @@ export function makeApiKeyManagement(deps: ApiKeyManagementDeps) {
         id: random.id('prj'),
         name: DEFAULT_PROJECT_NAME,
         createdAt: clock.now(),
+        retentionDays: null,
       });
     } catch (error) {
       // Another API process created it first.
@@ -107,7 +108,7 @@ export function makeApiKeyManagement(deps: ApiKeyManagementDeps) {
   }
 
   async function createProject(name: string): Promise<Project> {
-    return store.createProject({ id: random.id('prj'), name, createdAt: clock.now() });
+    return store.createProject({ id: random.id('prj'), name, createdAt: clock.now(), retentionDays: null });
   }
 
   /**

@@ -7,7 +7,7 @@ export const T0 = 1_700_000_000_000;
 export const MINUTE = 60_000;
 
 export function aProject(overrides: Partial<Project> = {}): Project {
-  return { id: 'prj_1', name: 'Project one', createdAt: T0, ...overrides };
+  return { id: 'prj_1', name: 'Project one', createdAt: T0, retentionDays: null, ...overrides };
 }
 
 export function anApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {

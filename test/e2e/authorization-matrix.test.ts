@@ -15,8 +15,13 @@ interface World {
   keys: Record<Role, string>;
   revokedKey: string;
   expiredKey: string;
+  /** Signed-in people (no app role for people): the cookie and CSRF headers of each. */
+  people: Record<PersonRole, Record<string, string>>;
 }
 let world: World;
+
+type PersonRole = Exclude<Role, 'app'>;
+const PERSON_ROLES: PersonRole[] = ['admin', 'developer', 'viewer'];
 
 const chatBody = {
   model: 'offline-extractive',
@@ -88,7 +93,21 @@ beforeAll(async () => {
   ).secret;
   await sleep(20);
   await gateway.flushLog();
-  world = { projects: projectIds, interactions, keys, revokedKey, expiredKey };
+
+  const people = {} as World['people'];
+  for (const role of PERSON_ROLES) {
+    const email = `${role}@example.com`;
+    const password = `${role} passphrase for the matrix`;
+    const by = { kind: 'api_key' as const, id: null, label: 'test' };
+    await gateway.app.people.users.createUser({ email, name: role, role, password }, by);
+    const login = await call({ path: '/api/auth/login', json: { email, password } });
+    expect(login.status, login.text).toBe(200);
+    people[role] = {
+      cookie: (login.headers['set-cookie'] ?? '').split(';')[0] ?? '',
+      'x-csrf-token': (login.json() as { csrfToken: string }).csrfToken,
+    };
+  }
+  world = { projects: projectIds, interactions, keys, revokedKey, expiredKey, people };
 });
 afterAll(() => gateway.close());
 
@@ -138,6 +157,20 @@ const OPERATIONS = {
     request: () => ({ path: '/v1/embeddings', json: embeddingBody }),
   },
   models: { name: 'GET /v1/models', request: () => ({ path: '/v1/models' }) },
+  listUsers: { name: 'GET /api/users', request: () => ({ path: '/api/users' }) },
+  createUser: {
+    name: 'POST /api/users',
+    request: () => ({
+      path: '/api/users',
+      json: {
+        email: `person-${++projectCounter}@example.com`,
+        name: 'P',
+        role: 'viewer',
+        password: 'a long passphrase',
+      },
+    }),
+  },
+  listAudit: { name: 'GET /api/audit', request: () => ({ path: '/api/audit' }) },
 } satisfies Record<string, Operation>;
 
 type OperationName = keyof typeof OPERATIONS;
@@ -161,7 +194,26 @@ const EXPECTED: Record<OperationName, Record<Role, number>> = {
   chat: { admin: 200, developer: 200, viewer: 403, app: 200 },
   embeddings: { admin: 200, developer: 200, viewer: 403, app: 200 },
   models: { admin: 200, developer: 200, viewer: 200, app: 200 },
+  listUsers: { admin: 200, developer: 200, viewer: 200, app: 403 },
+  createUser: { admin: 201, developer: 403, viewer: 403, app: 403 },
+  listAudit: { admin: 200, developer: 403, viewer: 403, app: 403 },
 };
+
+/** The OpenAI-compatible API takes API keys only, never a dashboard session. */
+const GATEWAY_OPERATIONS = new Set<OperationName>(['chat', 'embeddings', 'models']);
+
+/**
+ * What a signed-in person gets: the same as a key of the same role, except that people hold an
+ * organisation-wide role (no project scope) and the gateway does not accept their cookie.
+ */
+function expectedForPerson(operation: OperationName, role: PersonRole): number {
+  if (GATEWAY_OPERATIONS.has(operation)) return 401;
+  if (operation === 'getOtherInteraction') return EXPECTED.getOwnInteraction[role];
+  return EXPECTED[operation][role];
+}
+const PERSON_CASES = (Object.keys(EXPECTED) as OperationName[]).flatMap((operation) =>
+  PERSON_ROLES.map((role) => ({ operation, role, status: expectedForPerson(operation, role) })),
+);
 
 const ERROR_CODE_OF: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' };
 
@@ -198,6 +250,15 @@ describe('route × role', () => {
   it.each(ROLE_CASES)('$operation as $role → $status', async ({ operation, role, status }) => {
     const request = await OPERATIONS[operation].request();
     const answer = await call({ ...request, key: world.keys[role] });
+    expect(answer.status, answer.text).toBe(status);
+    if (status >= 400) expectOpenAiError(answer, ERROR_CODE_OF[status]);
+  });
+});
+
+describe('route × signed-in person (session cookie + CSRF token)', () => {
+  it.each(PERSON_CASES)('$operation as a $role person → $status', async ({ operation, role, status }) => {
+    const request: SendOptions = await OPERATIONS[operation].request();
+    const answer = await call({ ...request, headers: { ...request.headers, ...world.people[role] } });
     expect(answer.status, answer.text).toBe(status);
     if (status >= 400) expectOpenAiError(answer, ERROR_CODE_OF[status]);
   });

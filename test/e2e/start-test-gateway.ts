@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfigText } from '../../src/config/load-config.js';
 import { composeApp, type ComposedApp } from '../../src/compose/compose-app.js';
 import type { Config } from '../../src/config/config-schema.js';
@@ -47,6 +48,8 @@ export async function startTestGateway(configText = '', errors: unknown[] = []):
     ...app,
     interactions: app.store,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    // The dashboard as `npm run build` leaves it; without a build `/` answers with build instructions.
+    dashboardDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     logError,
   });
   const baseUrl = await http.listen({ host: '127.0.0.1', port: 0 });

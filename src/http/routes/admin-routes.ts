@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SlipwayError } from '../../core/errors.js';
 import { parseCreateKeyBody, parseCreateProjectBody, parseInteractionQuery } from '../admin-schemas.js';
 import type { HttpDeps } from '../http-deps.js';
-import { type RequireActor, scopedProject } from '../request-actor.js';
+import { auditActorOf, type RequireActor, scopedProject } from '../request-actor.js';
 
 /** The JSON admin API under `/api`. Every route checks the caller's role; non-admins see only their project. */
 export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requireActor: RequireActor): void {
@@ -30,7 +30,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requir
   });
 
   app.post('/api/keys', async (request, reply) => {
-    await requireActor(request, 'manage');
+    const actor = await requireActor(request, 'manage');
     const body = parseCreateKeyBody(request.body);
     const created = await deps.keys.createApiKey({
       name: body.name,
@@ -40,13 +40,25 @@ export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requir
       ...(body.allowedModels === undefined ? {} : { allowedModels: body.allowedModels }),
       ...(body.limits === undefined ? {} : { limits: body.limits }),
     });
+    await deps.people.recordAudit({
+      actor: auditActorOf(actor),
+      action: 'key.create',
+      target: created.key.id,
+      detail: { name: created.key.name, role: created.key.role, projectId: created.key.projectId },
+    });
     return reply.code(201).send(created);
   });
 
   app.delete<{ Params: { id: string } }>('/api/keys/:id', async (request) => {
-    await requireActor(request, 'manage');
+    const actor = await requireActor(request, 'manage');
     const revoked = await deps.keys.revokeApiKey(request.params.id);
     deps.forgetCachedKeys();
+    await deps.people.recordAudit({
+      actor: auditActorOf(actor),
+      action: 'key.revoke',
+      target: revoked.id,
+      detail: { name: revoked.name, projectId: revoked.projectId },
+    });
     return revoked;
   });
 

@@ -12,6 +12,15 @@ export interface Database {
   attempts: AttemptsTable;
   usage_counters: UsageCountersTable;
   reservations: ReservationsTable;
+  erasures: ErasuresTable;
+  installation_secrets: InstallationSecretsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  stats_minutes: StatsMinutesTable;
+  stats_minute_histograms: StatsMinuteHistogramsTable;
+  stats_hours: StatsHoursTable;
+  stats_hour_histograms: StatsHourHistogramsTable;
 }
 
 /**
@@ -27,6 +36,8 @@ export interface ProjectsTable {
   id: string;
   name: string;
   created_at: number;
+  /** Null keeps the project's interactions forever (migration 0004). */
+  retention_days: number | null;
 }
 
 export interface ApiKeysTable {
@@ -76,6 +87,8 @@ export interface InteractionsTable {
   span_id: string | null;
   parent_span_id: string | null;
   trace_sampled: ColumnType<boolean | number | null, number | null, number | null>;
+  /** The searchable words of the redacted request and response (src/core/interaction-search-text.ts; 0003). */
+  search_text: string | null;
 }
 
 export interface AttemptsTable {
@@ -110,3 +123,86 @@ interface ReservationsTable {
   reserved_at: number;
   settled: FlagColumn;
 }
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased, so that the unique constraint is case-insensitive. */
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  disabled_at: number | null;
+  last_sign_in_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  detail: JsonColumn;
+}
+
+/** Per-minute rollups of the interaction log (migration 0006), kept by triggers; never written by code. */
+interface StatsMinutesTable {
+  minute_start: number;
+  project_id: string;
+  api_key_id: string;
+  model_requested: string;
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  latency_sum_ms: number;
+  ttft_count: number;
+  ttft_sum_ms: number;
+}
+
+/** Latency (`kind` 'latency') and time-to-first-token ('ttft') counts per bucket of src/core/latency-histogram.ts. */
+interface StatsMinuteHistogramsTable {
+  minute_start: number;
+  project_id: string;
+  api_key_id: string;
+  model_requested: string;
+  kind: 'latency' | 'ttft';
+  bucket: number;
+  count: number;
+}
+
+/** One erasure of an end user's data; the end user appears only as a keyed hash (see migration 0004). */
+export interface ErasuresTable {
+  id: string;
+  at: number;
+  subject_hash: string;
+  interactions_deleted: number;
+  attempts_deleted: number;
+  requested_by: string;
+}
+
+/** Secrets generated once per installation, by name (migration 0004). */
+interface InstallationSecretsTable {
+  name: string;
+  value: string;
+}
+
+/** The same rollups per hour, so that long ranges read 60 times fewer rows. */
+type StatsHoursTable = Omit<StatsMinutesTable, 'minute_start'> & { hour_start: number };
+
+type StatsHourHistogramsTable = Omit<StatsMinuteHistogramsTable, 'minute_start'> & { hour_start: number };

@@ -5,6 +5,7 @@ import type {
   InteractionRecord,
   InteractionStatus,
 } from '../../../core/interaction.js';
+import { interactionSearchText } from '../../../core/interaction-search-text.js';
 import type { TraceContext } from '../../../core/trace-context.js';
 import type { InteractionSummary } from '../../../ports/interaction-store.js';
 import type { AttemptsTable, InteractionsTable } from './database.js';
@@ -79,6 +80,7 @@ export function toInteractionRow(record: InteractionRecord): Insertable<Interact
     span_id: record.trace?.spanId ?? null,
     parent_span_id: record.trace?.parentSpanId ?? null,
     trace_sampled: record.trace === null ? null : record.trace.sampled ? 1 : 0,
+    search_text: interactionSearchText(record),
   };
 }
 

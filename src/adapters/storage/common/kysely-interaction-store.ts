@@ -1,10 +1,13 @@
 import type { Insertable, Kysely } from 'kysely';
 import { SlipwayError } from '../../../core/errors.js';
 import type { InteractionRecord } from '../../../core/interaction.js';
+import { parseLogSearchQuery } from '../../../core/log-search-query.js';
 import type {
   InteractionPage,
   InteractionQuery,
+  InteractionSort,
   InteractionStore,
+  InteractionSummary,
 } from '../../../ports/interaction-store.js';
 import { BatchInsert } from './batch-insert.js';
 import type { AttemptsTable, Database, InteractionsTable } from './database.js';
@@ -20,6 +23,16 @@ import {
 import type { StorageDialect } from './storage-dialect.js';
 
 const MAX_PAGE_SIZE = 500;
+const SORT_COLUMNS = {
+  recent: 'started_at',
+  cost: 'cost_usd',
+  latency: 'latency_ms',
+} as const satisfies Record<InteractionSort, keyof InteractionsTable>;
+const SORT_KEYS = {
+  recent: 'startedAt',
+  cost: 'costUsd',
+  latency: 'latencyMs',
+} as const satisfies Record<InteractionSort, keyof InteractionSummary>;
 
 export class KyselyInteractionStore implements InteractionStore {
   readonly #insertInteractions: BatchInsert<Insertable<InteractionsTable>>;
@@ -73,7 +86,10 @@ export class KyselyInteractionStore implements InteractionStore {
         param: 'limit',
       });
     }
-    const after = query.cursor === undefined ? undefined : parseInteractionCursor(query.cursor);
+    const sort = query.sort ?? 'recent';
+    const keyColumn = SORT_COLUMNS[sort];
+    const after = query.cursor === undefined ? undefined : parseInteractionCursor(query.cursor, sort);
+    const search = query.text === undefined ? undefined : parseLogSearchQuery(query.text);
     let select = this.db.selectFrom('interactions').select(INTERACTION_SUMMARY_COLUMNS);
     if (query.projectId !== undefined) select = select.where('project_id', '=', query.projectId);
     if (query.apiKeyId !== undefined) select = select.where('api_key_id', '=', query.apiKeyId);
@@ -82,16 +98,25 @@ export class KyselyInteractionStore implements InteractionStore {
     if (query.target !== undefined) select = select.where('target', '=', query.target);
     if (query.status !== undefined) select = select.where('status', '=', query.status);
     if (query.endUser !== undefined) select = select.where('end_user', '=', query.endUser);
+    if (query.promptName !== undefined) select = select.where('prompt_name', '=', query.promptName);
     if (query.since !== undefined) select = select.where('started_at', '>=', query.since);
     if (query.until !== undefined) select = select.where('started_at', '<', query.until);
+    if (query.minCostUsd !== undefined) select = select.where('cost_usd', '>=', query.minCostUsd);
+    if (query.maxCostUsd !== undefined) select = select.where('cost_usd', '<=', query.maxCostUsd);
+    if (query.minLatencyMs !== undefined) select = select.where('latency_ms', '>=', query.minLatencyMs);
+    if (query.maxLatencyMs !== undefined) select = select.where('latency_ms', '<=', query.maxLatencyMs);
     if (after !== undefined) {
       select = select.where(({ eb, refTuple, tuple }) =>
-        eb(refTuple('started_at', 'id'), '<', tuple(after.startedAt, after.id)),
+        eb(refTuple(keyColumn, 'id'), '<', tuple(after.key, after.id)),
       );
+    }
+    if (search !== undefined) {
+      const matches = await this.dialect.matchSearch({ db: this.db, search });
+      select = select.where(matches);
     }
     // One row past the page tells whether another page follows, without a count.
     const rows = await select
-      .orderBy('started_at', 'desc')
+      .orderBy(keyColumn, 'desc')
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
       .execute();
@@ -101,7 +126,7 @@ export class KyselyInteractionStore implements InteractionStore {
       items,
       nextCursor:
         rows.length > query.limit && last !== undefined
-          ? encodeInteractionCursor({ startedAt: last.startedAt, id: last.id })
+          ? encodeInteractionCursor({ sort, key: last[SORT_KEYS[sort]], id: last.id })
           : null,
     };
   }

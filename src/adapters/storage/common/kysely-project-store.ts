@@ -15,7 +15,12 @@ export class KyselyProjectStore implements ProjectStore {
     try {
       await this.db
         .insertInto('projects')
-        .values({ id: project.id, name: project.name, created_at: project.createdAt })
+        .values({
+          id: project.id,
+          name: project.name,
+          created_at: project.createdAt,
+          retention_days: project.retentionDays,
+        })
         .execute();
     } catch (error) {
       if (this.dialect.constraintViolationOf(error) === 'unique') {
@@ -25,7 +30,12 @@ export class KyselyProjectStore implements ProjectStore {
       }
       throw error;
     }
-    return { id: project.id, name: project.name, createdAt: project.createdAt };
+    return {
+      id: project.id,
+      name: project.name,
+      createdAt: project.createdAt,
+      retentionDays: project.retentionDays,
+    };
   }
 
   async getProject(id: string): Promise<Project | null> {
@@ -50,5 +60,10 @@ export class KyselyProjectStore implements ProjectStore {
 }
 
 function toProject(row: ProjectsTable): Project {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    retentionDays: row.retention_days === null ? null : Number(row.retention_days),
+  };
 }

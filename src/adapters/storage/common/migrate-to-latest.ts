@@ -5,6 +5,10 @@ import type { Database } from './database.js';
 import type { DialectColumnTypes } from './dialect-column-types.js';
 import { createInitialMigration } from './migrations/0001-initial.js';
 import { createTraceContextMigration } from './migrations/0002-trace-context.js';
+import { createSearchMigration } from './migrations/0003-search.js';
+import { createRetentionMigration } from './migrations/0004-retention.js';
+import { createPeopleMigration } from './migrations/0005-people.js';
+import { createRollupsMigration } from './migrations/0006-rollups.js';
 
 export interface MigrateOptions {
   columnTypes: DialectColumnTypes;
@@ -20,6 +24,10 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
   const migrations: Record<string, Migration> = {
     '0001-initial': createInitialMigration(options.columnTypes),
     '0002-trace-context': createTraceContextMigration(),
+    '0003-search': createSearchMigration(options.columnTypes),
+    '0004-retention': createRetentionMigration(),
+    '0005-people': createPeopleMigration(options.columnTypes),
+    '0006-rollups': createRollupsMigration(options.columnTypes),
   };
   const migrator = new Migrator({
     db,

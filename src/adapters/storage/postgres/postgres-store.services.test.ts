@@ -1,5 +1,10 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeInteractionSearch } from '../../../../test/contract/interaction-search.contract.js';
+import { describeStatsContract } from '../../../../test/contract/stats.contract.js';
+import { describePeopleContract } from '../../../../test/contract/people.contract.js';
+import { describeLogRetentionContract } from '../../../../test/contract/log-retention.contract.js';
+import { findTextInPostgres } from '../../../../test/contract/postgres-text-scan.js';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
 import { aCharge, anAttempt, anInteraction } from '../../../../test/contract/store-fixtures.js';
 import type { Store } from '../../../ports/store.js';
@@ -27,6 +32,14 @@ afterAll(async () => {
 });
 
 describeStoreContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeLogRetentionContract('postgres', async () => {
+  const schema = freshSchema();
+  const store = await openPostgresStore({ url, schema, poolSize: 8 });
+  return { store, findText: (needle) => findTextInPostgres({ url, schema, needle }) };
+});
+describePeopleContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeStatsContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeInteractionSearch('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
 
 describe('postgres store', () => {
   it('fails to open when PostgreSQL is unreachable', async () => {

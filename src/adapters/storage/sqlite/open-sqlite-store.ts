@@ -5,6 +5,7 @@ import { createKyselyStore } from '../common/kysely-store.js';
 import { migrateToLatest } from '../common/migrate-to-latest.js';
 import { AutocommitSqliteDialect } from './autocommit-sqlite-dialect.js';
 import { SqliteConnection } from './sqlite-connection.js';
+import { SqliteEndUserEraser } from './sqlite-end-user-eraser.js';
 import { SqliteInteractionAppender } from './sqlite-interaction-appender.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SQLITE_STORAGE_DIALECT } from './sqlite-storage-dialect.js';
@@ -43,6 +44,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   const ledger = new SqliteUsageLedger(connection);
   const appender = new SqliteInteractionAppender(connection);
+  const eraser = new SqliteEndUserEraser(connection);
   const store = createKyselyStore(db, SQLITE_STORAGE_DIALECT);
   return {
     ...store,
@@ -51,6 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     settle: (reservationId, actual) => ledger.settle(reservationId, actual),
     release: (reservationId) => ledger.release(reservationId),
     usage: (counters) => ledger.usage(counters),
+    eraseEndUser: (options) => eraser.eraseEndUser(options),
     // The ledger commits its queued group first: the connection is gone once Kysely is destroyed.
     close: () => {
       ledger.close();

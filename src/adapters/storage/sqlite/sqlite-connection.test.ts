@@ -22,6 +22,14 @@ describe('SqliteConnection', () => {
     connection.close();
   });
 
+  it('zeroes freed pages (secure_delete), so that deleted rows cannot be read back from the file', () => {
+    expect(connection.prepare<[], number>('PRAGMA secure_delete').pluck().get()).toBe(1);
+  });
+
+  it('keeps statement journals in memory (temp_store = MEMORY, 2), which the log triggers write per row', () => {
+    expect(connection.prepare<[], number>('PRAGMA temp_store').pluck().get()).toBe(2);
+  });
+
   it('commits what a transaction wrote when its work returns, and hands back its result', () => {
     const insertTwo = connection.transaction('immediate', (first: number, second: number) => {
       insert(first);

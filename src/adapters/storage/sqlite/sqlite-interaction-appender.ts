@@ -40,6 +40,7 @@ const INTERACTION_COLUMNS = Object.keys({
   span_id: true,
   parent_span_id: true,
   trace_sampled: true,
+  search_text: true,
 } satisfies Record<keyof InteractionsTable, true>);
 
 const ATTEMPT_COLUMNS = Object.keys({

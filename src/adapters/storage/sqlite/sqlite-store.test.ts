@@ -6,6 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeInteractionSearch } from '../../../../test/contract/interaction-search.contract.js';
+import { describeStatsContract } from '../../../../test/contract/stats.contract.js';
+import { describePeopleContract } from '../../../../test/contract/people.contract.js';
+import { describeLogRetentionContract } from '../../../../test/contract/log-retention.contract.js';
+import { findTextInSqlite } from '../../../../test/contract/sqlite-text-scan.js';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
 import { aCharge, anInteraction, aProject } from '../../../../test/contract/store-fixtures.js';
 import { openSqliteStore } from './index.js';
@@ -20,6 +25,15 @@ afterAll(() => {
 
 describeStoreContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
 describeStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeLogRetentionContract('sqlite file', async () => {
+  const path = freshPath();
+  const store = await openSqliteStore({ path });
+  return { store, findText: (needle) => Promise.resolve(findTextInSqlite(path, needle)) };
+});
+describePeopleContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describePeopleContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeStatsContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describeInteractionSearch('sqlite file', () => openSqliteStore({ path: freshPath() }));
 
 describe('sqlite store on a file', () => {
   it('keeps data across reopening, migrating only once, in WAL mode', async () => {

@@ -1,0 +1,5 @@
+export {
+  createOtlpInteractionExporter,
+  type OtlpInteractionExporter,
+  type OtlpInteractionExporterOptions,
+} from './otlp-interaction-exporter.js';

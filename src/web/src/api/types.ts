@@ -1,0 +1,105 @@
+/**
+ * Shapes of the admin API responses. Server types are imported type-only (the dependency-cruiser rule
+ * `web-types-only` enforces it) so the dashboard bundle never pulls server code.
+ */
+import type { ApiKeyRecord, LimitPolicy, Project } from '../../../core/identity.js';
+import type { AttemptRecord, InteractionRecord, InteractionStatus } from '../../../core/interaction.js';
+import type { InteractionSummary } from '../../../ports/interaction-store.js';
+
+export type { AttemptRecord, InteractionRecord, InteractionStatus, InteractionSummary, LimitPolicy };
+
+/** A listing page: `{ data, next_cursor }`. */
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export type UserRole = 'admin' | 'developer' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  createdAt: number;
+  disabledAt: number | null;
+  lastSignInAt: number | null;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+export interface SetupStatus {
+  hasUsers: boolean;
+}
+
+export type ProjectView = Project & { retentionDays?: number | null };
+
+export type ApiKeyView = Omit<ApiKeyRecord, 'secretHash'>;
+
+export interface CreatedApiKey {
+  key: ApiKeyView;
+  secret: string;
+}
+
+export interface KeyUsage {
+  keyId: string;
+  limits: LimitPolicy;
+  usage: {
+    requestsThisMinute: number;
+    tokensThisMinute: number;
+    spendTodayUsd: number;
+    spendThisMonthUsd: number;
+  };
+}
+
+export interface Stats {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+}
+
+export type OverviewGroupBy = 'model' | 'project' | 'key';
+
+export interface Overview {
+  since: number;
+  until: number;
+  bucketMs: number;
+  totals: Stats;
+  series: Array<{ start: number } & Stats>;
+  breakdown: Array<{ group: string; label: string } & Stats>;
+}
+
+export interface BreakerView {
+  state: string;
+  consecutiveFailures: number;
+  openedAt: number | null;
+}
+
+export interface RouteStatus {
+  model: string;
+  kind: string;
+  strategy: string;
+  description: string | null;
+  targets: Array<{ provider: string; model: string; weight: number; breaker: BreakerView }>;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  actor: { kind: 'api_key' | 'user' | 'anonymous'; id: string | null; label: string };
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure';
+  detail: Record<string, unknown>;
+}

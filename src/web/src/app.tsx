@@ -1,0 +1,47 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiError } from './api/client.js';
+import { Layout } from './components/layout.js';
+import { AuditPage } from './pages/audit-page.js';
+import { KeysPage } from './pages/keys-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { NotFoundPage } from './pages/not-found-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { PeoplePage } from './pages/people-page.js';
+import { RoutesPage } from './pages/routes-page.js';
+import { InteractionDetailPage } from './pages/interactions/interaction-detail-page.js';
+import { InteractionsPage } from './pages/interactions/interactions-page.js';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      refetchOnWindowFocus: false,
+      // Client errors (bad filter, forbidden, not found) will not heal by retrying.
+      retry: (failures, error) => !(error instanceof ApiError && error.status < 500) && failures < 2,
+    },
+  },
+});
+
+/** The dashboard: providers and the route table. */
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<Layout />}>
+            <Route index element={<OverviewPage />} />
+            <Route path="/interactions" element={<InteractionsPage />} />
+            <Route path="/interactions/:id" element={<InteractionDetailPage />} />
+            <Route path="/keys" element={<KeysPage />} />
+            <Route path="/routes" element={<RoutesPage />} />
+            <Route path="/people" element={<PeoplePage />} />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
