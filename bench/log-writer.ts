@@ -21,6 +21,7 @@ import { openPostgresStore } from '../src/adapters/storage/postgres/index.js';
 import { openSqliteStore } from '../src/adapters/storage/sqlite/index.js';
 import { redactInteraction } from '../src/compose/redact-interaction.js';
 import type { InteractionRecord } from '../src/core/interaction.js';
+import { interactionSearchText } from '../src/core/interaction-search-text.js';
 import { PII_ENTITIES } from '../src/core/redaction/pii-entity.js';
 import { createRedactor } from '../src/core/redaction/redactor.js';
 import type { Store } from '../src/ports/store.js';
@@ -64,6 +65,11 @@ const INTERACTION_COLUMNS = [
   'ttft_ms',
   'started_at',
   'attempt_count',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'trace_sampled',
+  'search_text',
 ] as const;
 const ATTEMPT_COLUMNS = [
   'interaction_id',
@@ -205,7 +211,7 @@ function describeInteractions(records: readonly InteractionRecord[]) {
 // ---------------------------------------------------------------------------------------------------------------
 // Raw baselines: the same rows, encoded by hand, RAW_ROWS_PER_TRANSACTION rows (and their attempts) per
 // transaction: multi-row INSERTs on SQLite, COPY FROM STDIN on PostgreSQL (its fastest way in). JSON encoding is
-// included (any writer must do it); redaction is not.
+// included (any writer must do it), and so is the extraction of the searchable text; redaction is not.
 
 type Value = string | number | boolean | null;
 
@@ -237,6 +243,12 @@ function pushInteractionValues(values: Value[], record: InteractionRecord, strea
     record.ttftMs,
     record.startedAt,
     record.attempts.length,
+    record.trace?.traceId ?? null,
+    record.trace?.spanId ?? null,
+    record.trace?.parentSpanId ?? null,
+    record.trace === null ? null : record.trace.sampled ? 1 : 0,
+    // The searchable text is part of the row the log stores (migration 0003): any writer has to extract it.
+    interactionSearchText(record),
   );
 }
 
@@ -293,9 +305,12 @@ async function timed(inserter: Inserter, records: readonly InteractionRecord[]):
 
 function openRawSqliteInserter(path: string): Inserter {
   const database = new BetterSqlite3(path);
-  // The same settings as the store's (src/adapters/storage/sqlite/open-sqlite-store.ts).
+  // The same settings as the store's (src/adapters/storage/sqlite/sqlite-connection.ts).
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('secure_delete = ON');
+  database.pragma('temp_store = MEMORY');
   const statements = new Map<string, BetterSqlite3.Statement>();
   const statement = (table: 'interactions' | 'attempts', rows: number) => {
     const key = `${table}:${rows}`;
