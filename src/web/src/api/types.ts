@@ -5,8 +5,14 @@
 import type { ApiKeyRecord, LimitPolicy, Project } from '../../../core/identity.js';
 import type { AttemptRecord, InteractionRecord, InteractionStatus } from '../../../core/interaction.js';
 import type { InteractionSummary } from '../../../ports/interaction-store.js';
+import type { StatsGroupBy } from '../../../ports/stats-store.js';
+import type { KeyUsageReport } from '../../../services/key-usage.js';
+import type { Overview, Stats } from '../../../services/overview-stats.js';
 
 export type { AttemptRecord, InteractionRecord, InteractionStatus, InteractionSummary, LimitPolicy };
+export type { Overview, Stats };
+export type OverviewGroupBy = StatsGroupBy;
+export type KeyUsage = KeyUsageReport;
 
 /** A listing page: `{ data, next_cursor }`. */
 export interface Page<T> {
@@ -42,42 +48,6 @@ export type ApiKeyView = Omit<ApiKeyRecord, 'secretHash'>;
 export interface CreatedApiKey {
   key: ApiKeyView;
   secret: string;
-}
-
-export interface KeyUsage {
-  keyId: string;
-  limits: LimitPolicy;
-  usage: {
-    requestsThisMinute: number;
-    tokensThisMinute: number;
-    spendTodayUsd: number;
-    spendThisMonthUsd: number;
-  };
-}
-
-export interface Stats {
-  requests: number;
-  errors: number;
-  errorRate: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  costUsd: number;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  ttftP50Ms: number | null;
-  ttftP95Ms: number | null;
-}
-
-export type OverviewGroupBy = 'model' | 'project' | 'key';
-
-export interface Overview {
-  since: number;
-  until: number;
-  bucketMs: number;
-  totals: Stats;
-  series: Array<{ start: number } & Stats>;
-  breakdown: Array<{ group: string; label: string } & Stats>;
 }
 
 export interface BreakerView {
