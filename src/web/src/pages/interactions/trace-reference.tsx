@@ -1,5 +1,5 @@
 import type { InteractionRecord } from '../../api/types.js';
-import { CopyButton } from './copy-button.js';
+import { CopyButton } from '../../components/copy-button.js';
 
 /**
  * The interaction's trace id and span id, copyable, to find the same request in the tracing backend (the gateway
@@ -12,11 +12,11 @@ export function TraceReference({ trace }: { trace: InteractionRecord['trace'] })
     <span className="trace-reference">
       <span className="trace-line">
         <span className="muted">trace id</span> <code className="break">{trace.traceId}</code>
-        <CopyButton text={trace.traceId} label="Copy trace id" />
+        <CopyButton text={trace.traceId} accessibleName="Copy trace id" />
       </span>
       <span className="trace-line">
         <span className="muted">traceparent</span> <code className="break">{traceparent}</code>
-        <CopyButton text={traceparent} label="Copy traceparent" />
+        <CopyButton text={traceparent} accessibleName="Copy traceparent" />
       </span>
       <span className="trace-line muted">
         span <code>{trace.spanId}</code>
