@@ -34,6 +34,7 @@ async function start(options: StartOptions): Promise<void> {
     ...app,
     interactions: app.store,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
     // dist/cli/start.js and src/cli/start.ts (tsx) are both two levels below the package root.
     dashboardDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     logError,

@@ -41,7 +41,8 @@ describe('checkConfigText', () => {
         path: 'server',
         line: 3,
         column: 3,
-        message: 'unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes',
+        message:
+          'unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes, trustProxy',
       },
     ]);
   });

@@ -19,6 +19,7 @@ describe('configSchema', () => {
       port: 8080,
       shutdownGraceMs: 10_000,
       bodyLimitBytes: 10_485_760,
+      trustProxy: false,
     });
     expect(config.dataDir).toBe('./.slipway');
     expect(config.adminKey).toBeNull();
@@ -147,7 +148,7 @@ describe('configSchema', () => {
 
   it('names the allowed keys when it meets an unknown one', () => {
     expect(messages({ server: { prot: 1 } })).toEqual([
-      'server: unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes',
+      'server: unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes, trustProxy',
     ]);
     expect(
       messages({ routes: [{ model: 'a', targets: [{ provider: 'offline', model: 'x' }], retires: {} }] })[0],

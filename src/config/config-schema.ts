@@ -92,6 +92,12 @@ const serverSchema = strictObject({
   port: z.int().min(0).max(65_535).default(8080),
   shutdownGraceMs: milliseconds().default(10_000),
   bodyLimitBytes: count().default(10 * 1024 * 1024),
+  /**
+   * Whether to take the client's address from `X-Forwarded-For` (sign-in rate limits and the audit log key on it):
+   * `true` trusts any proxy, a list only the proxies at those addresses or CIDR ranges. Off by default, because a
+   * client reaching Slipway directly could otherwise forge its address.
+   */
+  trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
 });
 
 const storeSchema = z.discriminatedUnion(

@@ -142,7 +142,7 @@ describe('loadConfig', () => {
     expect(error.code).toBe('invalid_request');
     expect(error.message).toBe(
       'Invalid configuration (2 problems):\n' +
-        'slipway.yaml:3:3 server: unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes\n' +
+        'slipway.yaml:3:3 server: unknown key "prot"; expected one of: host, port, shutdownGraceMs, bodyLimitBytes, trustProxy\n' +
         'slipway.yaml:6:27 routes[0].targets[0].provider: unknown provider "opnai" (declared: "offline")',
     );
   });

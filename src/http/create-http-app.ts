@@ -38,6 +38,7 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: deps.bodyLimitBytes,
+    trustProxy: typeof deps.trustProxy === 'object' ? [...deps.trustProxy] : deps.trustProxy,
     // Clients hold connections open across requests; a generous keep-alive spares TCP handshakes.
     keepAliveTimeout: 72_000,
     return503OnClosing: true,

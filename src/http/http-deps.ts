@@ -68,6 +68,8 @@ export interface HttpDeps {
   metrics: Metrics;
   readiness(): Promise<Readiness>;
   bodyLimitBytes: number;
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` gives the client address (config `server.trustProxy`). */
+  trustProxy: boolean | readonly string[];
   /** The built dashboard directory (`dist/web`); absent or null serves build instructions at `/`. */
   dashboardDir?: string | null;
   /** Reports server-side detail of unexpected errors (never sent to clients). */

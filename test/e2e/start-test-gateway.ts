@@ -48,6 +48,7 @@ export async function startTestGateway(configText = '', errors: unknown[] = []):
     ...app,
     interactions: app.store,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
     // The dashboard as `npm run build` leaves it; without a build `/` answers with build instructions.
     dashboardDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     logError,
