@@ -28,7 +28,7 @@ export class GenAiMetrics {
     });
   }
 
-  /** `requestModel` is the public model name, or a placeholder when no route names it (bounded series). */
+  /** `requestModel` is the public model name, or `(unknown)` when no route names it (bounded series). */
   observe(record: InteractionRecord, requestModel: string): void {
     const attributes = genAiMetricAttributes(record, requestModel);
     const failed = record.status !== 'success';

@@ -187,7 +187,7 @@ export function attemptSpanAttributes(
 
 /**
  * The attributes of the GenAI metrics: few and bounded, as each distinct set is a time series. `requestModel` is
- * the public model name, already replaced by a placeholder when no route names it.
+ * the public model name, already replaced by `(unknown)` when no route names it.
  */
 export function genAiMetricAttributes(record: InteractionRecord, requestModel: string): Attributes {
   const provider = providerOf(record);
