@@ -2,11 +2,24 @@ import { request } from 'undici';
 import { ERROR_CODES, type ErrorCode, SlipwayError } from '../core/errors.js';
 import type { LimitPolicy, Project, Role } from '../core/identity.js';
 import type { InteractionRecord, InteractionStatus } from '../core/interaction.js';
-import type { AuditEvent } from '../ports/audit-log.js';
+import type { PromptLabelMove, PromptTestRun } from '../core/prompt.js';
+import type {
+  PromotionOutcome,
+  PromptDiffView,
+  PromptVersionView,
+  PushedFileResult,
+  PushedPromptFile,
+} from '../http/prompt-views.js';
+import type { AuditChainReport, AuditEvent } from '../ports/audit-log.js';
+import type { EndUser } from '../core/end-user.js';
+import type { EndUserSyncReport } from '../services/manage-end-users.js';
+import type { PromptSummary } from '../ports/prompt-registry.js';
 import type { InteractionSummary } from '../ports/interaction-store.js';
 import type { KeyUsageReport } from '../services/key-usage.js';
 import type { UpdateUserInput, UserView } from '../services/manage-users.js';
 import type { Overview } from '../services/overview-stats.js';
+import type { QueueStatusReport } from '../services/queue-status.js';
+import type { DeadLetter } from '../ports/job-queue.js';
 
 /** An API key as the admin API shows it: everything but the secret's digest. */
 export interface KeyView {
@@ -20,6 +33,7 @@ export interface KeyView {
   revokedAt: number | null;
   allowedModels: string[] | null;
   limits: LimitPolicy;
+  actAsEndUser?: boolean;
 }
 
 export interface CreateKeyRequest {
@@ -29,6 +43,7 @@ export interface CreateKeyRequest {
   expiresInDays?: number;
   allowedModels?: string[];
   limits?: LimitPolicy;
+  actAsEndUser?: boolean;
 }
 
 export interface CreatedKey {
@@ -138,6 +153,8 @@ export interface AdminClientOptions {
 interface SendOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** The answer has no body (204). */
+  empty?: boolean;
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -246,8 +263,51 @@ export class AdminClient {
   }
 
   /** Newest first unless `sort` says otherwise; pass `next_cursor` back as `cursor` for the next page. */
-  listAudit(query: { action?: string; limit?: number; cursor?: string }): Promise<AuditList> {
+  listAudit(query: {
+    action?: string;
+    limit?: number;
+    cursor?: string;
+    user?: string;
+    doc?: string;
+    target?: string;
+  }): Promise<AuditList> {
     return this.send('GET', 'api/audit', { query: { ...query } });
+  }
+
+  /** Recomputes the audit log's hash chain on the server. */
+  verifyAudit(): Promise<AuditChainReport> {
+    return this.send('GET', 'api/audit/verify');
+  }
+
+  /** End users of the directory by id; pass `next_after` back as `after` for the next page. */
+  listEndUsers(query: {
+    limit?: number;
+    after?: string;
+  }): Promise<{ data: EndUser[]; next_after: string | null }> {
+    return this.send('GET', 'api/principals', { query: { ...query } });
+  }
+
+  getEndUser(id: string): Promise<EndUser> {
+    return this.send('GET', `api/principals/${encodeURIComponent(id)}`);
+  }
+
+  /** Creates or changes an end user; fields left out keep their value. */
+  putEndUser(id: string, body: Record<string, unknown>): Promise<EndUser> {
+    return this.send('PUT', `api/principals/${encodeURIComponent(id)}`, { body });
+  }
+
+  async deleteEndUser(id: string): Promise<void> {
+    await this.send('DELETE', `api/principals/${encodeURIComponent(id)}`, { empty: true });
+  }
+
+  /** Makes the directory match a file's entries (JSON entries or CSV text), atomically. */
+  syncEndUsers(body: {
+    users?: unknown[];
+    csv?: string;
+    prune: boolean;
+    dryRun: boolean;
+  }): Promise<EndUserSyncReport> {
+    return this.send('POST', 'api/principals/sync', { body });
   }
 
   /** Sets how long a project (by id or name) keeps its interactions; null keeps them forever. */
@@ -299,12 +359,76 @@ export class AdminClient {
     return response.body;
   }
 
+  /** Depth per job name and the live workers. */
+  queueStatus(): Promise<QueueStatusReport> {
+    return this.send('GET', 'api/queue');
+  }
+
+  listDeadLetters(query: { name?: string; limit?: number }): Promise<DataList<DeadLetter>> {
+    return this.send('GET', 'api/queue/dead-letters', { query: { ...query } });
+  }
+
+  /** Puts dead letters back as new jobs: all of `name`, the given `ids`, or (neither) every one. */
+  redriveDeadLetters(body: { name?: string; ids?: string[] }): Promise<{ redriven: number }> {
+    return this.send('POST', 'api/queue/redrive', { body });
+  }
+
   listModels(): Promise<DataList<ModelView>> {
     return this.send('GET', 'v1/models');
   }
 
+  /** Registers each changed file as a new version; the server re-validates every definition. */
+  pushPrompts(files: PushedPromptFile[]): Promise<DataList<PushedFileResult>> {
+    return this.send('POST', 'api/prompts/push', { body: { files } });
+  }
+
+  listPrompts(): Promise<DataList<PromptSummary>> {
+    return this.send('GET', 'api/prompts');
+  }
+
+  /** Newest first, each with the labels pointing at it. */
+  listPromptVersions(name: string): Promise<DataList<PromptVersionView>> {
+    return this.send('GET', `api/prompts/${encodeURIComponent(name)}/versions`);
+  }
+
+  getPromptVersion(name: string, version: number): Promise<PromptVersionView> {
+    return this.send('GET', `api/prompts/${encodeURIComponent(name)}/versions/${version}`);
+  }
+
+  /** `from` and `to` are each a version number or a label. */
+  diffPrompt(name: string, from: string, to: string): Promise<PromptDiffView> {
+    return this.send('GET', `api/prompts/${encodeURIComponent(name)}/diff`, { query: { from, to } });
+  }
+
+  /** Runs a version's tests (latest by default); answers once every case is done. */
+  testPrompt(name: string, body: { version?: number; model?: string }): Promise<PromptTestRun> {
+    return this.send('POST', `api/prompts/${encodeURIComponent(name)}/test`, { body });
+  }
+
+  listPromptTestRuns(name: string, version?: number): Promise<DataList<PromptTestRun>> {
+    return this.send('GET', `api/prompts/${encodeURIComponent(name)}/test-runs`, { query: { version } });
+  }
+
+  /** Moves a label to a version whose tests pass; a refusal is a `conflict` error. */
+  promotePrompt(
+    name: string,
+    body: { version: number; label: string; override?: { reason: string } },
+  ): Promise<Extract<PromotionOutcome, { status: 'promoted' }>> {
+    return this.send('POST', `api/prompts/${encodeURIComponent(name)}/promote`, { body });
+  }
+
+  /** Moves a label back to the version it pointed at before its last move. */
+  rollbackPrompt(name: string, body: { label: string; reason?: string }): Promise<{ move: PromptLabelMove }> {
+    return this.send('POST', `api/prompts/${encodeURIComponent(name)}/rollback`, { body });
+  }
+
+  /** Newest first, optionally for one label. */
+  listPromptLabelMoves(name: string, label?: string): Promise<DataList<PromptLabelMove>> {
+    return this.send('GET', `api/prompts/${encodeURIComponent(name)}/label-moves`, { query: { label } });
+  }
+
   private async send<Result>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,
     options: SendOptions = {},
   ): Promise<Result> {
@@ -332,6 +456,7 @@ export class AdminClient {
       throw this.transportError(error, timeout);
     }
     if (status >= 400) throw this.responseError(status, text);
+    if (options.empty === true) return undefined as Result;
     try {
       return JSON.parse(text) as Result;
     } catch (error) {

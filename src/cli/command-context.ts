@@ -22,7 +22,11 @@ export interface CliIo {
 export interface CommandContext {
   io: CliIo;
   /** A client for the URL and token in effect (`--url`/`--token` over the environment). */
-  adminClient(options?: { signal?: AbortSignal }): AdminClient;
+  adminClient(options?: {
+    signal?: AbortSignal;
+    /** Overrides the per-request budget, for requests that run long on purpose (prompt test runs). */
+    timeoutMs?: number;
+  }): AdminClient;
   /** Sets the exit code of a command that reports failure without throwing (`config check`). */
   setExitCode(code: number): void;
 }

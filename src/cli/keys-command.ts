@@ -18,6 +18,7 @@ interface CreateOptions {
   tpm?: number;
   dailyBudget?: number;
   monthlyBudget?: number;
+  actAsEndUser?: boolean;
   json?: boolean;
 }
 
@@ -39,6 +40,7 @@ function createRequestOf(options: CreateOptions): CreateKeyRequest {
     ...(options.expiresInDays === undefined ? {} : { expiresInDays: options.expiresInDays }),
     ...(options.models === undefined ? {} : { allowedModels: options.models }),
     ...(limits === undefined ? {} : { limits }),
+    ...(options.actAsEndUser === true ? { actAsEndUser: true } : {}),
   };
 }
 
@@ -82,6 +84,7 @@ export function registerKeysCommand(program: Command, context: CommandContext): 
     .option('--tpm <n>', 'tokens per minute', parsePositiveInteger)
     .option('--daily-budget <usd>', 'spend per day in USD', parseUsdAmount)
     .option('--monthly-budget <usd>', 'spend per month in USD', parseUsdAmount)
+    .option('--act-as-end-user', 'let requests with this key name the end user they run for')
     .option('--json', 'print the key and secret as JSON')
     .action(async (options: CreateOptions) => {
       const { io } = context;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { readCliSettings } from '../config/cli-settings.js';
 import { buildProgram } from './program.js';
 import { registerStartCommand } from './start.js';
+import { registerWorkerCommand } from './worker.js';
 
 // Two levels up from both src/cli/main.ts and dist/cli/main.js.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -31,6 +32,12 @@ const program = buildProgram(
       return interrupt.signal;
     },
   },
-  { registerStart: registerStartCommand, version },
+  {
+    registerStart: (program) => {
+      registerStartCommand(program);
+      registerWorkerCommand(program);
+    },
+    version,
+  },
 );
 process.exitCode = await program.run(process.argv.slice(2));

@@ -2,13 +2,19 @@ import { Command, CommanderError } from 'commander';
 import { SlipwayError } from '../core/errors.js';
 import { AdminClient } from './admin-client.js';
 import { registerAuditCommand } from './audit-command.js';
+import { registerBatchesCommand } from './batches-command.js';
+import { registerCollectionsCommand } from './collections-command.js';
 import type { CliIo, CommandContext } from './command-context.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerDocsCommand } from './docs-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerLogsCommand } from './logs-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { parseBaseUrl } from './option-parsers.js';
+import { registerPrincipalsCommand } from './principals-command.js';
 import { registerProjectsCommand } from './projects-command.js';
+import { registerPromptsCommand } from './prompts-command.js';
+import { registerQueueCommand } from './queue-command.js';
 import { registerRoutesCommand } from './routes-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerUsersCommand } from './users-command.js';
@@ -48,7 +54,6 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): CliProgra
       parseBaseUrl,
     )
     .option('--token <token>', 'admin API token (default: $SLIPWAY_TOKEN or $SLIPWAY_ADMIN_KEY)');
-  if (options.version !== undefined) program.version(options.version);
 
   const context: CommandContext = {
     io,
@@ -75,10 +80,22 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): CliProgra
   registerStatsCommand(program, context);
   registerUsersCommand(program, context);
   registerAuditCommand(program, context);
+  registerPrincipalsCommand(program, context);
   registerConfigCommand(program, context);
+  registerBatchesCommand(program, context);
+  registerQueueCommand(program, context);
+  registerCollectionsCommand(program, context);
+  registerDocsCommand(program, context);
+  registerPromptsCommand(program, context);
 
   return {
     run: async (argv) => {
+      // Commander takes a program option wherever it appears, so a program-wide `--version` would swallow the
+      // `--version <n>` of `prompts test|promote` (a prompt version): the program's own exists only when the
+      // line names no command (`slipway --version`, `slipway --help`).
+      const names = new Set(program.commands.flatMap((command) => [command.name(), ...command.aliases()]));
+      if (options.version !== undefined && !argv.some((arg) => names.has(arg)))
+        program.version(options.version);
       try {
         await program.parseAsync([...argv], { from: 'user' });
         return exitCode;

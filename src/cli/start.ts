@@ -7,17 +7,26 @@ interface StartOptions {
   config?: string;
 }
 
+/** `start` runs the workers in process when `workers.inProcess` says so; `api` never does (they run apart). */
+type WorkersMode = 'per-config' | 'none';
+
 function logError(message: string, error: unknown): void {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`[slipway] ${message}: ${detail}\n`);
 }
 
+function describeWorkers(workers: { jobNames: readonly string[] } | null): string {
+  if (workers === null) return 'none in this process (run slipway worker)';
+  return `in process (${workers.jobNames.join(', ') || 'no job handlers registered'})`;
+}
+
 /**
- * Runs the embedded product in this process: API, gateway and log writer, until SIGTERM or SIGINT, then shuts
- * down gracefully (stops accepting, lets in-flight requests finish within `server.shutdownGraceMs`, flushes the
- * log). SIGHUP, or a change of the configuration file, applies new routes without dropping requests.
+ * Runs the embedded product in this process: API, gateway, log writer and (`workersMode`) the queue's workers,
+ * until SIGTERM or SIGINT, then shuts down gracefully (stops accepting, lets in-flight requests finish within
+ * `server.shutdownGraceMs`, lets the workers finish the jobs in hand, flushes the log). SIGHUP, or a change of
+ * the configuration file, applies new routes without dropping requests.
  */
-async function start(options: StartOptions): Promise<void> {
+async function start(options: StartOptions, workersMode: WorkersMode): Promise<void> {
   const env = readProcessEnv();
   const cwd = process.cwd();
   const { config, file } = loadConfig({
@@ -29,6 +38,14 @@ async function start(options: StartOptions): Promise<void> {
   const { composeApp } = await import('../compose/compose-app.js');
   const { createHttpApp } = await import('../http/create-http-app.js');
   const app = await composeApp(config, { logError });
+  const workers =
+    workersMode === 'per-config' && config.workers.inProcess
+      ? await (async () => {
+          const { startWorkers } = await import('../worker/start-workers.js');
+          const { createJobHandlerRegistry } = await import('../worker/job-handler-registry.js');
+          return startWorkers(app, createJobHandlerRegistry(), logError);
+        })()
+      : null;
   const { generatedSecret } = await app.keys.ensureBootstrapAdmin(config.adminKey);
   const http = createHttpApp({
     ...app,
@@ -46,6 +63,7 @@ async function start(options: StartOptions): Promise<void> {
     `  dashboard: ${address}/`,
     `  store: ${config.store.kind}${config.store.kind === 'sqlite' ? ` (${config.store.path})` : ''}`,
     `  config: ${file ?? 'defaults and environment (no slipway.yaml)'}`,
+    `  queue: ${config.queue.kind}; workers: ${describeWorkers(workers)}`,
     `  models: ${app
       .listModels({ allowedModels: null })
       .data.map((model) => model.id)
@@ -93,6 +111,7 @@ async function start(options: StartOptions): Promise<void> {
       sweep.unref();
       http
         .close()
+        .then(() => workers?.stop())
         .then(() => app.close())
         .catch((error: unknown) => logError('shutdown failed', error))
         .finally(() => {
@@ -111,5 +130,12 @@ export function registerStartCommand(program: Command): void {
     .command('start')
     .description('run Slipway in this process (embedded mode: API, gateway and log writer)')
     .option('--config <file>', 'configuration file (default: $SLIPWAY_CONFIG or ./slipway.yaml if present)')
-    .action((options: StartOptions) => start(options));
+    .action((options: StartOptions) => start(options, 'per-config'));
+  program
+    .command('api')
+    .description(
+      'run the API and gateway without workers (scale-out: run `slipway worker` processes beside it)',
+    )
+    .option('--config <file>', 'configuration file (default: $SLIPWAY_CONFIG or ./slipway.yaml if present)')
+    .action((options: StartOptions) => start(options, 'none'));
 }

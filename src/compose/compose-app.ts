@@ -21,7 +21,6 @@ import type { Store } from '../ports/store.js';
 import type { TokenCounter } from '../ports/token-counter.js';
 import { makeAuthenticateCaller } from '../services/authenticate-caller.js';
 import { breakerStateGauge } from '../services/breaker-gauge.js';
-import { InMemoryBreakerRegistry } from '../services/breaker-registry.js';
 import { makeCompleteChat } from '../services/complete-chat.js';
 import { makeCreateEmbeddings } from '../services/create-embeddings.js';
 import { createInteractionLogWriter } from '../services/interaction-log-writer.js';
@@ -37,6 +36,16 @@ import { makeOverviewStats } from '../services/overview-stats.js';
 import { makeRecordAudit } from '../services/record-audit.js';
 import { RouteTable } from '../services/route-table.js';
 import { makeSignIn } from '../services/sign-in.js';
+import { withholdingGroundedAnswers } from '../services/withhold-grounded-answer.js';
+import { composeBatches } from './compose-batches.js';
+import { composeRetrieval } from './compose-retrieval.js';
+import { composeRetrievalSurfaces } from './compose-retrieval-surfaces.js';
+import { composeVectorStoreFiles } from './compose-vector-store-files.js';
+import { composeDispatch } from './compose-dispatch.js';
+import { composeIdentity } from './compose-identity.js';
+import { composeBreakers } from './compose-breakers.js';
+import { composeQueue } from './compose-queue.js';
+import { composePrompts } from './compose-prompts.js';
 import { redactInteraction } from './redact-interaction.js';
 
 type ProviderConfig = Config['providers'][number];
@@ -87,7 +96,7 @@ export async function composeApp(config: Config, options: ComposeOptions) {
   const tokenCounter = createTokenCounter();
   let providers = openProviders(config, tokenCounter);
   const routeTable = new RouteTable({ routes: config.routes, providers, clock });
-  const breakers = new InMemoryBreakerRegistry({ clock });
+  const breakers = composeBreakers(config, { store, clock });
   const metrics = createPrometheusMetrics();
   const redactor = config.redaction.enabled ? createRedactor({ entities: config.redaction.entities }) : null;
   // The log writer and the OpenTelemetry exporter redact alike: exported text is never more than is stored.
@@ -162,7 +171,8 @@ export async function composeApp(config: Config, options: ComposeOptions) {
   // Every request hands exactly one interaction to the sink, so requests started minus interactions recorded is
   // the number still in flight, streams included; shutdown waits for it to reach zero before closing the log.
   const inFlight = { started: 0, recorded: 0 };
-  const sink = {
+  // Grounded answers quote their documents: withheld before the log and telemetry see them.
+  const sink = withholdingGroundedAnswers({
     record(interaction: InteractionRecord) {
       inFlight.recorded += 1;
       // The requested model is client input: only route names become metric labels, so that a client sending
@@ -173,7 +183,7 @@ export async function composeApp(config: Config, options: ComposeOptions) {
       telemetry?.record(interaction);
       return logWriter.record(interaction);
     },
-  };
+  });
   const gatewayDeps = {
     routeTable,
     breakers,
@@ -219,7 +229,52 @@ export async function composeApp(config: Config, options: ComposeOptions) {
   const overviewStats = makeOverviewStats({ store, clock });
   const keyUsage = makeKeyUsage({ store, clock, keyLimitDefaults: config.limits.perKey });
   const recordAudit = makeRecordAudit({ log: store, clock, random });
+  const prompts = composePrompts({
+    store,
+    clock,
+    random,
+    recordAudit,
+    completeChat,
+    createEmbeddings,
+    hasher: sha256SecretHasher,
+    tokenCounter,
+    config,
+  });
+  const queueing = await composeQueue(config, {
+    workers: store,
+    outbox: store,
+    metrics,
+    clock,
+    recordAudit,
+    logError: options.logError,
+  });
+  const batching = composeBatches(config, {
+    store,
+    queue: queueing.queue,
+    clock,
+    random,
+    completeChat,
+    createEmbeddings,
+    logError: options.logError,
+  });
+  const dispatching = await composeDispatch(config, {
+    completeChat,
+    routeTable,
+    queue: queueing.queue,
+    apiKeys: store,
+    clock,
+    random,
+    logError: options.logError,
+  });
   const passwords = createScryptPasswordHasher();
+  const retrieval = await composeRetrieval(config, {
+    store,
+    createEmbeddings,
+    tokenCounter,
+    clock,
+    random,
+    recordAudit,
+  });
   const people = {
     users: makeUserManagement({ store, hasher: passwords, clock, random, recordAudit }),
     signIn: makeSignIn({
@@ -317,6 +372,10 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     await telemetry?.close();
     await Promise.all([...providers.values()].map((provider) => provider.close()));
     await retentionSweep.close();
+    await batching.close();
+    await retrieval.close();
+    await dispatching.close();
+    await queueing.close();
     await store.close();
   }
 
@@ -329,17 +388,29 @@ export async function composeApp(config: Config, options: ComposeOptions) {
     retentionSweep,
     overviewStats,
     keyUsage,
+    prompts,
     people,
     logWriter,
     telemetry,
     authenticate: authentication.authenticate,
     forgetCachedKeys: authentication.forgetCachedKeys,
     completeChat,
+    dispatchChat: dispatching.dispatchChat,
+    dispatching,
     createEmbeddings,
     listModels,
     routesStatus,
     readiness,
     reloadRoutes,
+    batching,
+    retrieval,
+    retrievalSurfaces: composeRetrievalSurfaces({ retrieval, store, createEmbeddings, recordAudit, clock }),
+    vectorStoreFiles: composeVectorStoreFiles(config, { store, retrieval, clock, random }),
+    queue: queueing.queue,
+    queueOperations: queueing.queueOperations,
+    principals: composeIdentity(config, { directory: store, clock, recordAudit }),
+    clock,
+    random,
     close,
   };
 }

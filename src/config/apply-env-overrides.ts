@@ -23,6 +23,7 @@ function isSection(value: unknown): value is Section {
  * - SLIPWAY_STORE_URL: `postgres://…` or `postgresql://…` selects PostgreSQL (keeping the file's poolSize when
  *   the file also chose PostgreSQL); `sqlite:<path>` or a bare path selects SQLite at that path.
  * - SLIPWAY_OTLP_ENDPOINT → telemetry.otlp.endpoint (e.g. http://localhost:4318 turns OpenTelemetry export on)
+ * - SLIPWAY_RABBITMQ_URL → queue.url, and selects the RabbitMQ queue (queue.kind: rabbitmq)
  */
 export function applyEnvOverrides(
   raw: unknown,
@@ -79,6 +80,10 @@ export function applyEnvOverrides(
   if (otlpEndpoint !== undefined) {
     const otlp = isSection(root.telemetry) ? root.telemetry.otlp : undefined;
     root.telemetry = withKey(root.telemetry, 'otlp', withKey(otlp, 'endpoint', otlpEndpoint));
+  }
+  const rabbitMqUrl = read('SLIPWAY_RABBITMQ_URL');
+  if (rabbitMqUrl !== undefined) {
+    root.queue = withKey(withKey(root.queue, 'kind', 'rabbitmq'), 'url', rabbitMqUrl);
   }
   return { raw: root, problems };
 }

@@ -259,3 +259,75 @@ describe('configSchema telemetry', () => {
     ]);
   });
 });
+
+describe('configSchema: queue and workers', () => {
+  it('defaults to the embedded queue with workers in process', () => {
+    const config = parse({});
+    expect(config.queue).toEqual({
+      kind: 'embedded',
+      url: null,
+      prefix: 'slipway',
+      maxAttempts: 5,
+      leaseMs: 60_000,
+      pollIntervalMs: 200,
+      backoff: { baseMs: 1_000, maxMs: 60_000 },
+      reconnect: { baseMs: 500, maxMs: 30_000 },
+      confirmWindow: 256,
+      prefetch: 64,
+      publishTimeoutMs: 10_000,
+      dispatch: {
+        maxDepth: 256,
+        rejectWith: 'overloaded',
+        retryAfterMs: 1_000,
+        jobTimeoutMs: 30_000,
+        heartbeatMs: 1_000,
+      },
+    });
+    expect(config.workers).toEqual({
+      concurrency: {},
+      defaultConcurrency: 8,
+      inProcess: true,
+      heartbeatMs: 10_000,
+    });
+  });
+
+  it('queues only the chat routes that ask for it, and refuses queued embeddings', () => {
+    const target = { provider: 'offline', model: 'offline-extractive' };
+    const config = parse({
+      routes: [
+        { model: 'queued', targets: [target], dispatch: 'queued' },
+        { model: 'direct', targets: [target] },
+      ],
+    });
+    expect(config.routes.find((route) => route.model === 'queued')?.dispatch).toBe('queued');
+    expect(config.routes.find((route) => route.model === 'direct')?.dispatch).toBeUndefined();
+    const embeddings = configSchema.safeParse({
+      routes: [{ model: 'vectors', kind: 'embeddings', targets: [target], dispatch: 'queued' }],
+    });
+    expect(embeddings.success).toBe(false);
+    expect(embeddings.error?.issues[0]).toMatchObject({
+      path: ['routes', 0, 'dispatch'],
+      message: 'only chat routes can be queued',
+    });
+  });
+
+  it('runs no workers in process with RabbitMQ unless told to, and needs its url', () => {
+    const rabbit = { kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:5672' };
+    expect(parse({ queue: rabbit }).workers.inProcess).toBe(false);
+    expect(parse({ queue: rabbit, workers: { inProcess: true } }).workers.inProcess).toBe(true);
+    expect(messages({ queue: { kind: 'rabbitmq' } })).toEqual([
+      'queue.url: kind "rabbitmq" needs url (or SLIPWAY_RABBITMQ_URL)',
+    ]);
+  });
+
+  it('refuses a confirm window under 100, a backoff that shrinks and an unknown key', () => {
+    expect(messages({ queue: { confirmWindow: 10 } })[0]).toMatch(/^queue\.confirmWindow: /);
+    expect(messages({ queue: { backoff: { baseMs: 500, maxMs: 100 } } })).toEqual([
+      'queue.backoff.maxMs: maxMs must be at least baseMs',
+    ]);
+    expect(messages({ workers: { concurency: {} } })[0]).toMatch(/^workers: unknown key "concurency"/);
+    expect(messages({ workers: { concurrency: { 'batch.line': 0 } } })[0]).toMatch(
+      /^workers\.concurrency\.batch\.line: /,
+    );
+  });
+});

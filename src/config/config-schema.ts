@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CLASSIFICATION_LEVELS } from '../core/access/classification-levels.js';
 import { PII_ENTITIES } from '../core/redaction/pii-entity.js';
 import type { BreakerPolicy, ModelPrice, RetryPolicy, Route, TimeoutPolicy } from '../core/route.js';
 import { deepFreeze } from './deep-freeze.js';
@@ -176,6 +177,8 @@ const routeSchema = strictObject({
   retry: retryOverrideSchema.default({}),
   timeouts: timeoutsOverrideSchema.default({}),
   breaker: breakerOverrideSchema.default({}),
+  /** `queued`: a worker runs the request and streams it back to this process (`queue.dispatch`); chat only. */
+  dispatch: z.enum(['direct', 'queued']).default('direct'),
 });
 
 type RouteEntry = z.output<typeof routeSchema>;
@@ -193,6 +196,7 @@ const OFFLINE_ROUTES: readonly RouteEntry[] = [
     retry: {},
     timeouts: {},
     breaker: {},
+    dispatch: 'direct',
   },
   {
     model: 'offline-hashed-ngrams',
@@ -206,6 +210,7 @@ const OFFLINE_ROUTES: readonly RouteEntry[] = [
     retry: {},
     timeouts: {},
     breaker: {},
+    dispatch: 'direct',
   },
 ];
 
@@ -268,6 +273,224 @@ const authSchema = strictObject({
   loginWindowMs: count().default(15 * 60 * 1000),
 });
 
+/**
+ * The durable job queue (issue 4). `embedded` keeps jobs in `<dataDir>/queue.sqlite` and needs nothing else;
+ * `rabbitmq` is the scale-out mode, where `slipway api` processes publish and `slipway worker` processes consume.
+ */
+const queueSchema = strictObject({
+  kind: z.enum(['embedded', 'rabbitmq']).default('embedded'),
+  /** The broker (SLIPWAY_RABBITMQ_URL overrides); required by `rabbitmq`. */
+  url: z
+    .string()
+    .regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL')
+    .nullable()
+    .default(null),
+  /** Prefixes every exchange and queue name, so that several installations can share one broker. */
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/,
+      'expected up to 100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+    )
+    .default('slipway'),
+  /** Deliveries of a job before it is dead-lettered, unless the job sets its own. */
+  maxAttempts: count().default(5),
+  /** Embedded: how long a claimed job stays invisible to other consumers before it is handed out again. */
+  leaseMs: count().default(60_000),
+  /** Embedded: how often an idle consumer looks for new jobs. */
+  pollIntervalMs: count().default(200),
+  /** Delay before a failed job is delivered again: doubling from `baseMs` up to `maxMs`. */
+  backoff: strictObject({
+    baseMs: count().default(1_000),
+    maxMs: count().default(60_000),
+  })
+    .refine((backoff) => backoff.maxMs >= backoff.baseMs, {
+      message: 'maxMs must be at least baseMs',
+      path: ['maxMs'],
+    })
+    .prefault({}),
+  /** RabbitMQ: delay between attempts to reconnect after a lost connection, doubling from `baseMs` to `maxMs`. */
+  reconnect: strictObject({
+    baseMs: count().default(500),
+    maxMs: count().default(30_000),
+  })
+    .refine((reconnect) => reconnect.maxMs >= reconnect.baseMs, {
+      message: 'maxMs must be at least baseMs',
+      path: ['maxMs'],
+    })
+    .prefault({}),
+  /** RabbitMQ: publishes awaiting the broker's confirm at once (the issue asks for at least 100). */
+  confirmWindow: z.int().min(100).default(256),
+  /** RabbitMQ: unacknowledged deliveries per channel; each consumer takes at most its concurrency. */
+  prefetch: count().default(64),
+  /**
+   * RabbitMQ: the longest `enqueue` waits for the broker (connecting, declaring, confirming) before it fails with
+   * `upstream_unavailable`, so that an API request that enqueues never hangs while the broker is unreachable.
+   * Queue statistics and dead-letter listings keep to the same deadline.
+   */
+  publishTimeoutMs: count().default(10_000),
+  /** How the API process hands the requests of `dispatch: queued` routes to workers (`inference.chat` jobs). */
+  dispatch: strictObject({
+    /**
+     * Queued requests one API process lets wait for a worker at once; one more is refused with `rejectWith` and
+     * `Retry-After: retryAfterMs`, so that a backlog is shed at the door rather than timed out in the queue.
+     */
+    maxDepth: count().default(256),
+    rejectWith: z.enum(['overloaded', 'rate_limited']).default('overloaded'),
+    retryAfterMs: count().default(1_000),
+    /** How long a request waits for a worker to start answering it before it fails with `timeout`. */
+    jobTimeoutMs: count().default(30_000),
+    /** How often a worker tells the API process it is still running a request; 5 silent periods mean it died. */
+    heartbeatMs: count().default(1_000),
+  }).prefault({}),
+}).superRefine((queue, context) => {
+  if (queue.kind === 'rabbitmq' && queue.url === null) {
+    context.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: 'kind "rabbitmq" needs url (or SLIPWAY_RABBITMQ_URL)',
+    });
+  }
+});
+
+/** Who consumes the queue: this process (`npm start`, `slipway worker`) and how many jobs of each name at once. */
+const workersSchema = strictObject({
+  /** Jobs of one name handled at once by one process, by job name; names not listed take `defaultConcurrency`. */
+  concurrency: z.record(z.string().min(1), count()).default({}),
+  defaultConcurrency: count().default(8),
+  /**
+   * Whether `slipway start` also runs the workers. Absent: yes with the embedded queue (one process does
+   * everything), no with RabbitMQ (run `slipway worker` processes).
+   */
+  inProcess: z.boolean().nullable().default(null),
+  /** How often a worker process records that it is alive; `queue status` counts it live for 3 periods. */
+  heartbeatMs: count().default(10_000),
+});
+
+/** Prompts as code: which labels only admins may move, and the models prompt tests run against. */
+const promptsSchema = strictObject({
+  /** Labels that developers may not move and that move only past passing tests (or an admin's override). */
+  protectedLabels: z.array(z.string().min(1)).default(['production']),
+  /** The chat model tests run on; null: the first chat route the offline provider serves, else the prompt's own. */
+  testModel: z.string().min(1).nullable().default(null),
+  /** The embeddings model of `similar` assertions; null: the first embeddings route, if any. */
+  similarityModel: z.string().min(1).nullable().default(null),
+  /** Test cases of one run called at the same time. */
+  testConcurrency: z.int().min(1).max(64).default(4),
+});
+
+/** The OpenAI Batch API: uploaded files and the background work that runs batches. */
+const batchesSchema = strictObject({
+  /** Largest file `POST /v1/files` accepts (OpenAI's limit is 200 MB). */
+  maxFileBytes: count().default(100 * 1024 * 1024),
+  /** Most request lines in one input file (OpenAI's limit). */
+  maxFileLines: count().default(50_000),
+  /** How often unfinished batches are checked against their completion window's end. */
+  expiryCheckMs: count().default(60_000),
+});
+
+/** Asymmetric algorithms only: HS* would let anyone holding the public key sign, and `none` signs nothing. */
+const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/** A public JWK as an identity provider publishes it; symmetric (`oct`) keys are refused for the same reason. */
+const publicJwkSchema = z.looseObject({
+  kty: z.enum(['RSA', 'EC', 'OKP'], {
+    error: 'expected kty RSA, EC or OKP (symmetric "oct" keys are refused)',
+  }),
+  kid: z.string().min(1).optional(),
+});
+
+/** End users' own tokens from the company's identity provider (header `x-slipway-end-user-token`). */
+const endUserJwtSchema = strictObject({
+  /** The `iss` every token must carry. */
+  issuer: z.string().min(1),
+  /** The `aud` every token must carry (one of them, when a list). */
+  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** Where the provider publishes its keys (fetched and cached); or give `jwks` inline. */
+  jwksUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
+  /** An inline key set `{ keys: [...] }`, instead of `jwksUrl`. */
+  jwks: strictObject({ keys: z.array(publicJwkSchema).min(1) })
+    .nullable()
+    .default(null),
+  algorithms: z
+    .array(
+      z.enum(JWT_ALGORITHMS, {
+        error: `expected one of ${JWT_ALGORITHMS.join(', ')} (HS* and "none" are never accepted)`,
+      }),
+    )
+    .min(1)
+    .default(['RS256', 'ES256']),
+  /** Leeway for `exp` and `nbf` against clock skew, in seconds. */
+  clockToleranceSec: z.int().min(0).max(300).default(30),
+  /** Which claims carry what; a dotted name reads a nested claim (`realm_access.roles`). */
+  claims: strictObject({
+    subject: z.string().min(1).default('sub'),
+    groups: z.string().min(1).default('groups'),
+    roles: z.string().min(1).default('roles'),
+    clearance: z.string().min(1).default('clearance'),
+  }).prefault({}),
+}).superRefine((jwt, context) => {
+  if ((jwt.jwksUrl === null) === (jwt.jwks === null)) {
+    context.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'give exactly one of jwksUrl and jwks' });
+  }
+});
+
+/**
+ * Retrieval over documents (issue 6): where chunks and their vectors are indexed, and how documents are ingested.
+ * `embedded` keeps the index in its own SQLite file; `pgvector` puts it in the PostgreSQL store's database.
+ */
+const retrievalSchema = strictObject({
+  index: z.enum(['embedded', 'pgvector']).default('embedded'),
+  /** The embedded index's file; absent: `<dataDir>/vectors.sqlite`. */
+  path: z.string().min(1).nullable().default(null),
+  /** The embeddings route new collections use; absent: the first embeddings route (the offline one by default). */
+  embeddingModel: z.string().min(1).nullable().default(null),
+  /** Most tokens in one chunk of a document. */
+  chunkTokens: z.int().min(16).max(8_192).default(400),
+  /** Tokens a chunk repeats from the end of the one before; at most half of chunkTokens. */
+  overlapTokens: z.int().min(0).default(60),
+  /** Chunks embedded per embeddings request. */
+  embedBatchSize: z.int().min(1).max(2_048).default(64),
+  /** Largest upload `POST /api/collections/{name}/documents` accepts (all its files together). */
+  maxUploadBytes: count().default(50 * 1024 * 1024),
+  /** Classification levels, lowest first; a clearance reaches its own level and every one before it. */
+  classificationLevels: z
+    .array(z.string().min(1).max(64))
+    .min(1)
+    .max(32)
+    .default([...DEFAULT_CLASSIFICATION_LEVELS]),
+}).superRefine((retrieval, context) => {
+  if (retrieval.overlapTokens * 2 > retrieval.chunkTokens) {
+    context.addIssue({
+      code: 'custom',
+      path: ['overlapTokens'],
+      message: 'must be at most half of chunkTokens',
+    });
+  }
+  if (new Set(retrieval.classificationLevels).size !== retrieval.classificationLevels.length) {
+    context.addIssue({ code: 'custom', path: ['classificationLevels'], message: 'levels must not repeat' });
+  }
+});
+
+/** Who is asking: how end users' own tokens are verified (absent: such tokens are refused). */
+const identitySchema = strictObject({
+  jwt: endUserJwtSchema.nullable().default(null),
+});
+
 const configFileSchema = strictObject({
   server: serverSchema.prefault({}),
   dataDir: z.string().min(1).default('./.slipway'),
@@ -301,6 +524,12 @@ const configFileSchema = strictObject({
   }).prefault({}),
   auth: authSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
+  prompts: promptsSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  workers: workersSchema.prefault({}),
+  batches: batchesSchema.prefault({}),
+  identity: identitySchema.prefault({}),
+  retrieval: retrievalSchema.prefault({}),
 });
 
 type ConfigFile = z.output<typeof configFileSchema>;
@@ -329,6 +558,13 @@ function checkReferences(file: ConfigFile, context: z.RefinementCtx): void {
         path: ['routes', index, 'model'],
         message: `duplicate route model "${route.model}" (first declared at routes[${first}])`,
       });
+    if (route.dispatch === 'queued' && route.kind !== 'chat') {
+      context.addIssue({
+        code: 'custom',
+        path: ['routes', index, 'dispatch'],
+        message: 'only chat routes can be queued',
+      });
+    }
     for (const list of ['targets', 'contextFallbacks'] as const) {
       route[list].forEach((target, targetIndex) => {
         if (known.has(target.provider)) return;
@@ -340,6 +576,13 @@ function checkReferences(file: ConfigFile, context: z.RefinementCtx): void {
       });
     }
   });
+  if (file.retrieval.index === 'pgvector' && file.store.kind !== 'postgres') {
+    context.addIssue({
+      code: 'custom',
+      path: ['retrieval', 'index'],
+      message: 'index "pgvector" needs store kind "postgres"',
+    });
+  }
 }
 
 function toRoute(entry: RouteEntry, defaults: ConfigFile['defaults']): Route {
@@ -362,6 +605,7 @@ function toRoute(entry: RouteEntry, defaults: ConfigFile['defaults']): Route {
     breaker: { ...defaults.breaker, ...entry.breaker },
   };
   if (entry.description !== null) route.description = entry.description;
+  if (entry.dispatch === 'queued') route.dispatch = 'queued';
   return route;
 }
 
@@ -391,6 +635,8 @@ export const configSchema = configFileSchema.superRefine(checkReferences).transf
     routes,
     prices: { ...DEFAULT_PRICES, ...file.prices },
     logging: { ...file.logging, spillDir: file.logging.spillDir ?? join(file.dataDir, 'spill') },
+    workers: { ...file.workers, inProcess: file.workers.inProcess ?? file.queue.kind === 'embedded' },
+    retrieval: { ...file.retrieval, path: file.retrieval.path ?? join(file.dataDir, 'vectors.sqlite') },
   };
 });
 

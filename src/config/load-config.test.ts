@@ -198,3 +198,23 @@ describe('loadConfig SLIPWAY_OTLP_ENDPOINT', () => {
     );
   });
 });
+
+describe('loadConfig SLIPWAY_RABBITMQ_URL', () => {
+  it('selects the RabbitMQ queue, keeping the rest of the file queue section', () => {
+    writeFileSync(join(cwd, 'slipway.yaml'), 'queue: { prefix: prod, maxAttempts: 3 }\n');
+    const { config } = loadConfig({ env: { SLIPWAY_RABBITMQ_URL: 'amqp://guest:guest@mq:5672' }, cwd });
+    expect(config.queue).toMatchObject({
+      kind: 'rabbitmq',
+      url: 'amqp://guest:guest@mq:5672',
+      prefix: 'prod',
+      maxAttempts: 3,
+    });
+    expect(config.workers.inProcess).toBe(false);
+  });
+
+  it('is validated like the file', () => {
+    expect(loadError(() => loadConfig({ env: { SLIPWAY_RABBITMQ_URL: 'http://mq' }, cwd })).message).toMatch(
+      /^Invalid configuration \(1 problem\):\nenvironment queue\.url: expected an amqp:\/\/ or amqps:\/\/ URL/,
+    );
+  });
+});

@@ -34,6 +34,8 @@ export interface ApiKeyRecord {
   /** Public model names this key may call; null means every model. */
   allowedModels: string[] | null;
   limits: LimitPolicy;
+  /** Whether requests with this key may name the end user they run for (absent: false). */
+  actAsEndUser?: boolean;
 }
 
 /** The authenticated caller of one request. */
@@ -43,6 +45,8 @@ export interface Caller {
   role: Role;
   allowedModels: string[] | null;
   limits: LimitPolicy;
+  /** Whether the key may name the end user a request runs for (absent: false). */
+  actAsEndUser?: boolean;
 }
 
 /**

@@ -53,3 +53,11 @@ export interface InteractionRecord {
   trace: TraceContext | null;
   attempts: AttemptRecord[];
 }
+
+/**
+ * Facts about an interaction known before it starts: the prompt version it rendered, the batch it is a line of,
+ * `variant: 'queued'` when a worker ran it for a `dispatch: queued` route.
+ */
+export type InteractionTags = Partial<
+  Pick<InteractionRecord, 'promptName' | 'promptVersion' | 'batchId' | 'variant' | 'retrievedDocuments'>
+>;

@@ -40,6 +40,12 @@ export interface BreakerPolicy {
 
 export type RouteKind = 'chat' | 'embeddings';
 
+/**
+ * Where a route's requests run: `direct` in the API process that received them; `queued` on a worker, through the
+ * job queue, with the answer streamed back to the API process (docs/decisions/2026-12-04-queued-dispatch.md).
+ */
+type RouteDispatch = 'direct' | 'queued';
+
 export interface Route {
   /** The public model name clients send. */
   model: string;
@@ -53,6 +59,8 @@ export interface Route {
   breaker: BreakerPolicy;
   /** Free text shown in `/v1/models` (the offline models say there what they are). */
   description?: string;
+  /** Absent: `direct`. Only chat routes are dispatched through the queue; embeddings always run directly. */
+  dispatch?: RouteDispatch;
 }
 
 /** USD per million tokens. */

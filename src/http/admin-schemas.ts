@@ -17,6 +17,7 @@ const createKeyBody = z.strictObject({
   expiresInDays: z.number().positive().max(36_500).optional(),
   allowedModels: z.array(z.string().min(1)).min(1).nullable().optional(),
   limits: limitPolicy.optional(),
+  actAsEndUser: z.boolean().optional(),
 });
 
 const createProjectBody = z.strictObject({

@@ -7,12 +7,21 @@ import { rateLimitHeadersOf } from './rate-limit-headers.js';
 import { makeRequireActor } from './request-actor.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
 import { registerAuthRoutes } from './routes/auth-routes.js';
+import { registerBatchRoutes } from './routes/batch-routes.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
+import { registerDocumentRoutes } from './routes/document-routes.js';
+import { registerFileRoutes } from './routes/file-routes.js';
 import { registerGatewayRoutes } from './routes/gateway-routes.js';
 import { registerLogDataRoutes } from './routes/log-data-routes.js';
 import { registerOperationsRoutes } from './routes/operations-routes.js';
+import { registerPrincipalRoutes } from './routes/principal-routes.js';
+import { registerQueueRoutes } from './routes/queue-routes.js';
+import { registerPromptRoutes } from './routes/prompt-routes.js';
 import { registerStatsRoutes } from './routes/stats-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerVectorStoreRoutes } from './routes/vector-store-routes.js';
+import { registerVectorStoreFileRoutes } from './routes/vector-store-file-routes.js';
+import { registerRetrievalPreviewRoutes } from './routes/retrieval-preview-routes.js';
 
 /** Fastify's own errors (body parsing, size, media type) expressed as Slipway errors. */
 function fromFrameworkError(error: FastifyError): SlipwayError | null {
@@ -78,7 +87,16 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   registerAuthRoutes(app, deps);
   registerUserRoutes(app, deps, makeRequireActor(deps));
   registerStatsRoutes(app, deps, makeRequireActor(deps));
+  registerPromptRoutes(app, deps, makeRequireActor(deps));
+  registerQueueRoutes(app, deps, makeRequireActor(deps));
+  registerFileRoutes(app, deps);
+  registerBatchRoutes(app, deps, makeRequireActor(deps));
+  registerDocumentRoutes(app, deps, makeRequireActor(deps));
+  registerVectorStoreRoutes(app, deps);
+  registerVectorStoreFileRoutes(app, deps);
+  registerRetrievalPreviewRoutes(app, deps, makeRequireActor(deps));
   registerOperationsRoutes(app, deps);
+  registerPrincipalRoutes(app, deps, makeRequireActor(deps));
   registerDashboardRoutes(app, { dashboardDir: deps.dashboardDir ?? null });
   return app;
 }

@@ -34,6 +34,11 @@ const auditQuery = z.strictObject({
     .optional(),
   cursor: z.string().max(1000).optional(),
   action: z.string().min(1).max(100).optional(),
+  /** An end user's id: events about them (`detail.endUser`). */
+  user: z.string().min(1).max(200).optional(),
+  /** A document id: events that touched it. */
+  doc: z.string().min(1).max(200).optional(),
+  target: z.string().min(1).max(200).optional(),
 });
 
 function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string): z.output<Schema> {
@@ -61,5 +66,8 @@ export function parseAuditQuery(query: unknown): AuditQuery {
     limit: parsed.limit ?? 50,
     ...(parsed.cursor === undefined ? {} : { cursor: parsed.cursor }),
     ...(parsed.action === undefined ? {} : { action: parsed.action }),
+    ...(parsed.user === undefined ? {} : { subject: parsed.user }),
+    ...(parsed.doc === undefined ? {} : { document: parsed.doc }),
+    ...(parsed.target === undefined ? {} : { target: parsed.target }),
   };
 }

@@ -10,6 +10,12 @@ export interface GaugeSource {
 }
 
 /**
+ * How one delivery ended: `completed` (acknowledged), `failed` (thrown; retried, or dead-lettered once its
+ * attempts are spent) or `invalid` (its payload failed the catalog's schema).
+ */
+export type JobOutcome = 'completed' | 'failed' | 'invalid';
+
+/**
  * Operational metrics in Prometheus' text format. Observing never throws and never blocks.
  */
 export interface Metrics {
@@ -17,6 +23,8 @@ export interface Metrics {
   observeInteraction(interaction: InteractionRecord): void;
   /** Counts a request refused before any upstream call (limits, auth, validation), by error code. */
   observeRejection(code: string): void;
+  /** Counts one job delivery handled by a worker, by job name and outcome, and its duration. */
+  observeJob(job: { name: string; outcome: JobOutcome; durationMs: number }): void;
   registerGauge(source: GaugeSource): void;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;

@@ -43,6 +43,7 @@ export function makeAuthenticateCaller(deps: { store: ApiKeyStore; hasher: Secre
       role: record.role,
       allowedModels: record.allowedModels,
       limits: record.limits,
+      ...(record.actAsEndUser === true ? { actAsEndUser: true } : {}),
     };
   }
 

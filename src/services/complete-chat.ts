@@ -3,7 +3,7 @@ import { ChatStreamAssembly } from '../core/chat-stream-assembly.js';
 import { breakerOutcomeOf, classifyAttemptError } from '../core/classify-attempt-error.js';
 import { toSlipwayError } from '../core/errors.js';
 import type { Caller } from '../core/identity.js';
-import type { InteractionRecord } from '../core/interaction.js';
+import type { InteractionRecord, InteractionTags } from '../core/interaction.js';
 import { toMicroUsd } from '../core/limit-charges.js';
 import type { GatewayLimits } from '../core/limit-charges.js';
 import { computeCostUsd, findPrice, highestPrice } from '../core/pricing.js';
@@ -65,6 +65,14 @@ export interface CompleteChatInput {
   headers?: Record<string, string>;
   /** The caller's W3C `traceparent`, continued by the interaction's span when valid. */
   traceparent?: string;
+  /** What the interaction is recorded as part of: a prompt version it rendered, a batch it belongs to. */
+  tags?: InteractionTags;
+  /**
+   * The request as the interaction log records it, when it differs from what the upstream is sent: a request
+   * grounded by retrieval is logged as the client sent it, without the retrieved text (see
+   * docs/decisions/2026-12-04-retrieval-surfaces-and-log-redaction.md).
+   */
+  loggedRequest?: ChatRequest;
 }
 
 interface ResultBase {
@@ -293,9 +301,10 @@ export function makeCompleteChat(deps: CompleteChatDeps) {
       endUser: input.endUser,
       modelRequested: input.request.model,
       stream: input.request.stream === true,
-      request: input.request,
+      request: input.loggedRequest ?? input.request,
       startedAt: deps.clock.now(),
       trace: traceOf(input.traceparent, deps.random),
+      ...(input.tags === undefined ? {} : { tags: input.tags }),
     });
     let reservation: LimitReservation | undefined;
     try {

@@ -1,6 +1,7 @@
 import type { EmbeddingInput, EmbeddingRequest, EmbeddingResponse } from '../core/chat.js';
 import { toSlipwayError } from '../core/errors.js';
 import type { Caller } from '../core/identity.js';
+import type { InteractionTags } from '../core/interaction.js';
 import { toMicroUsd } from '../core/limit-charges.js';
 import { computeCostUsd, findPrice, highestPrice } from '../core/pricing.js';
 import { targetName } from '../core/route.js';
@@ -31,6 +32,10 @@ export interface CreateEmbeddingsInput {
   headers?: Record<string, string>;
   /** The caller's W3C `traceparent`, continued by the interaction's span when valid. */
   traceparent?: string;
+  /** What the interaction is recorded as part of, e.g. the batch it is a line of. */
+  tags?: InteractionTags;
+  /** The request as the interaction log records it, when the inputs must not be kept (document text). */
+  loggedRequest?: EmbeddingRequest;
 }
 
 export interface CreateEmbeddingsResult {
@@ -66,9 +71,10 @@ export function makeCreateEmbeddings(deps: CreateEmbeddingsDeps) {
       endUser: input.endUser,
       modelRequested: input.request.model,
       stream: false,
-      request: input.request,
+      request: input.loggedRequest ?? input.request,
       startedAt: deps.clock.now(),
       trace: traceOf(input.traceparent, deps.random),
+      ...(input.tags === undefined ? {} : { tags: input.tags }),
     });
     let reservation: LimitReservation | undefined;
     try {

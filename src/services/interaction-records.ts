@@ -1,6 +1,6 @@
 import type { SlipwayError } from '../core/errors.js';
 import type { Caller } from '../core/identity.js';
-import type { Endpoint, InteractionRecord } from '../core/interaction.js';
+import type { Endpoint, InteractionRecord, InteractionTags } from '../core/interaction.js';
 import {
   type TraceContext,
   formatTraceparent,
@@ -21,6 +21,7 @@ export interface NewInteractionOptions {
   request: unknown;
   startedAt: number;
   trace: TraceContext;
+  tags?: InteractionTags;
 }
 
 /**
@@ -36,11 +37,11 @@ export function newInteractionRecord(options: NewInteractionOptions): Interactio
     endUser: options.endUser,
     modelRequested: options.modelRequested,
     target: null,
-    variant: null,
-    promptName: null,
-    promptVersion: null,
-    retrievedDocuments: [],
-    batchId: null,
+    variant: options.tags?.variant ?? null,
+    promptName: options.tags?.promptName ?? null,
+    promptVersion: options.tags?.promptVersion ?? null,
+    retrievedDocuments: options.tags?.retrievedDocuments ?? [],
+    batchId: options.tags?.batchId ?? null,
     stream: options.stream,
     status: 'error',
     errorCode: null,

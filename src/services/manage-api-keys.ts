@@ -26,6 +26,8 @@ export interface CreateApiKeyInput {
   expiresInDays?: number;
   allowedModels?: string[] | null;
   limits?: LimitPolicy;
+  /** May requests with this key name the end user they run for (default false). */
+  actAsEndUser?: boolean;
   /** Use this secret instead of generating one (the bootstrap admin key from configuration). */
   secret?: string;
 }
@@ -87,6 +89,7 @@ export function makeApiKeyManagement(deps: ApiKeyManagementDeps) {
       revokedAt: null,
       allowedModels: input.allowedModels ?? null,
       limits: input.limits ?? {},
+      ...(input.actAsEndUser === true ? { actAsEndUser: true } : {}),
     };
     await store.insertApiKey(record);
     return { key: toApiKeyView(record), secret };

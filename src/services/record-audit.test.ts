@@ -12,6 +12,7 @@ describe('record audit', () => {
         appended.push(event);
       },
       listAuditEvents: async () => ({ items: [], nextCursor: null }),
+      verifyAuditChain: async () => ({ ok: true, checked: 0 }),
     };
     const clock = new ManualClock(1_000);
     const recordAudit = makeRecordAudit({ log, clock, random: new SeededRandom() });

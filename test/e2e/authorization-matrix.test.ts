@@ -171,6 +171,12 @@ const OPERATIONS = {
     }),
   },
   listAudit: { name: 'GET /api/audit', request: () => ({ path: '/api/audit' }) },
+  verifyAudit: { name: 'GET /api/audit/verify', request: () => ({ path: '/api/audit/verify' }) },
+  listPrincipals: { name: 'GET /api/principals', request: () => ({ path: '/api/principals' }) },
+  syncPrincipals: {
+    name: 'POST /api/principals/sync',
+    request: () => ({ path: '/api/principals/sync', json: { users: [{ id: 'u-1' }], dryRun: true } }),
+  },
 } satisfies Record<string, Operation>;
 
 type OperationName = keyof typeof OPERATIONS;
@@ -197,6 +203,9 @@ const EXPECTED: Record<OperationName, Record<Role, number>> = {
   listUsers: { admin: 200, developer: 200, viewer: 200, app: 403 },
   createUser: { admin: 201, developer: 403, viewer: 403, app: 403 },
   listAudit: { admin: 200, developer: 403, viewer: 403, app: 403 },
+  verifyAudit: { admin: 200, developer: 403, viewer: 403, app: 403 },
+  listPrincipals: { admin: 200, developer: 200, viewer: 200, app: 403 },
+  syncPrincipals: { admin: 200, developer: 403, viewer: 403, app: 403 },
 };
 
 /** The OpenAI-compatible API takes API keys only, never a dashboard session. */

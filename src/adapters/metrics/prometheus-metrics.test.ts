@@ -115,6 +115,18 @@ describe('prometheus metrics', () => {
     expect(body).toContain('slipway_rejections_total{code="unauthorized"} 1');
   });
 
+  it('counts job deliveries by name and outcome, with their duration', async () => {
+    const metrics = createPrometheusMetrics();
+    metrics.observeJob({ name: 'batch.line', outcome: 'completed', durationMs: 120 });
+    metrics.observeJob({ name: 'batch.line', outcome: 'failed', durationMs: 30 });
+    metrics.observeJob({ name: 'batch.line', outcome: 'completed', durationMs: 80 });
+    const { body } = await metrics.render();
+    expect(body).toContain('slipway_jobs_total{name="batch.line",outcome="completed"} 2');
+    expect(body).toContain('slipway_jobs_total{name="batch.line",outcome="failed"} 1');
+    expect(body).toContain('slipway_job_duration_seconds_count{name="batch.line"} 3');
+    expect(body).toMatch(/slipway_job_duration_seconds_sum\{name="batch\.line"\} 0\.2(3|29999)/);
+  });
+
   it('reads registered gauges at scrape time, dropping series that disappeared', async () => {
     const metrics = createPrometheusMetrics();
     let states = [

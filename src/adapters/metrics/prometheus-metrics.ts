@@ -81,6 +81,24 @@ export function createPrometheusMetrics(): Metrics {
     }),
   );
 
+  const jobs = cachedChildren(
+    new Counter({
+      name: 'slipway_jobs_total',
+      help: 'Job deliveries handled by this process, by job name and outcome (completed, failed, invalid).',
+      labelNames: ['name', 'outcome'],
+      registers,
+    }),
+  );
+  const jobDurations = cachedChildren(
+    new Histogram({
+      name: 'slipway_job_duration_seconds',
+      help: 'Time a worker spent on one job delivery, by job name.',
+      labelNames: ['name'],
+      buckets: DURATION_BUCKETS_SECONDS,
+      registers,
+    }),
+  );
+
   function observeInteraction(interaction: InteractionRecord): void {
     const { endpoint, modelRequested: model, status } = interaction;
     requests(endpoint, model, interaction.target ?? NO_TARGET, status).inc();
@@ -102,6 +120,10 @@ export function createPrometheusMetrics(): Metrics {
     observeInteraction,
     observeRejection(code) {
       rejections(code).inc();
+    },
+    observeJob(job) {
+      jobs(job.name, job.outcome).inc();
+      if (isAmount(job.durationMs)) jobDurations(job.name).observe(job.durationMs / 1000);
     },
     registerGauge(source) {
       new Gauge({

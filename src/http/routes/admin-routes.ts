@@ -39,12 +39,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requir
       ...(body.expiresInDays === undefined ? {} : { expiresInDays: body.expiresInDays }),
       ...(body.allowedModels === undefined ? {} : { allowedModels: body.allowedModels }),
       ...(body.limits === undefined ? {} : { limits: body.limits }),
+      ...(body.actAsEndUser === undefined ? {} : { actAsEndUser: body.actAsEndUser }),
     });
     await deps.people.recordAudit({
       actor: auditActorOf(actor),
       action: 'key.create',
       target: created.key.id,
-      detail: { name: created.key.name, role: created.key.role, projectId: created.key.projectId },
+      detail: {
+        name: created.key.name,
+        role: created.key.role,
+        projectId: created.key.projectId,
+        actAsEndUser: created.key.actAsEndUser === true,
+      },
     });
     return reply.code(201).send(created);
   });
@@ -83,6 +89,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: HttpDeps, requir
     if (!interaction || (actor.projectScope !== null && interaction.projectId !== actor.projectScope)) {
       throw new SlipwayError('not_found', `No interaction with id "${request.params.id}"`, { param: 'id' });
     }
-    return interaction;
+    // The log keeps references to retrieved chunks; their text is shown only as far as this viewer is cleared.
+    return deps.retrievalSurfaces.showRetrievedDocuments(interaction, actor);
   });
 }

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlipwayError } from '../../core/errors.js';
 import { authorize } from '../../services/authenticate-caller.js';
 import { bearerTokenOf } from '../bearer-token.js';
+import { expandChatBody } from '../chat-prompt-body.js';
+import { chatBodyToServe } from '../chat-retrieval-body.js';
 import type { CompleteChatResult } from '../../services/complete-chat.js';
 import type { HttpDeps } from '../http-deps.js';
 import { toOpenAiError } from '../openai-error.js';
-import { parseChatRequest, parseEmbeddingRequest } from '../request-schemas.js';
+import { parseEmbeddingRequest } from '../request-schemas.js';
 import { SseWriter } from '../sse-writer.js';
 
 const END_USER_HEADER = 'x-slipway-end-user';
@@ -87,13 +89,17 @@ export function registerGatewayRoutes(app: FastifyInstance, deps: HttpDeps): voi
   app.post('/v1/chat/completions', async (request, reply) => {
     const caller = await deps.authenticate(bearerTokenOf(request.headers));
     authorize(caller, 'gateway');
-    const chatRequest = parseChatRequest(request.body);
+    const expanded = await expandChatBody(request.body, deps.prompts.expandReference);
+    const signal = clientAbortSignal(request, reply);
+    const served = await chatBodyToServe(expanded, { caller, headers: request.headers, deps, signal });
+    const chatRequest = served.clientRequest;
     const headers = forwardedHeadersOf(request);
-    const outcome = await deps.completeChat({
+    const outcome = await (served.direct ? deps.completeChat : deps.dispatchChat)({
+      ...served.recorded,
       caller,
-      request: chatRequest,
+      request: served.request,
       endUser: endUserOf(request, chatRequest.user),
-      signal: clientAbortSignal(request, reply),
+      signal,
       ...traceparentOf(request),
       ...(headers ? { headers } : {}),
     });

@@ -36,4 +36,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: HttpDeps, require
     const page = await deps.people.auditLog.listAuditEvents(parseAuditQuery(request.query));
     return { data: page.items, next_cursor: page.nextCursor };
   });
+
+  app.get('/api/audit/verify', async (request) => {
+    await requireActor(request, 'manage');
+    return deps.people.auditLog.verifyAuditChain();
+  });
 }

@@ -3,12 +3,17 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/client.js';
 import { Layout } from './components/layout.js';
 import { AuditPage } from './pages/audit-page.js';
+import { BatchesPage } from './pages/batches-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { PeoplePage } from './pages/people-page.js';
+import { QueuePage } from './pages/queue-page.js';
+import { PromptDetailPage } from './pages/prompts/prompt-detail-page.js';
+import { PromptsPage } from './pages/prompts/prompts-page.js';
 import { RoutesPage } from './pages/routes-page.js';
+import { RetrievalPage } from './pages/retrieval/retrieval-page.js';
 import { InteractionDetailPage } from './pages/interactions/interaction-detail-page.js';
 import { InteractionsPage } from './pages/interactions/interactions-page.js';
 
@@ -37,7 +42,12 @@ export function App() {
             <Route path="/keys" element={<KeysPage />} />
             <Route path="/routes" element={<RoutesPage />} />
             <Route path="/people" element={<PeoplePage />} />
+            <Route path="/prompts" element={<PromptsPage />} />
+            <Route path="/prompts/*" element={<PromptDetailPage />} />
+            <Route path="/queue" element={<QueuePage />} />
+            <Route path="/batches" element={<BatchesPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/retrieval" element={<RetrievalPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -16,6 +16,7 @@ export function toApiKeyRow(key: ApiKeyRecord): Insertable<ApiKeysTable> {
     revoked_at: key.revokedAt ?? null,
     allowed_models: key.allowedModels === null ? null : encodeJson(key.allowedModels),
     limits: encodeJson(key.limits) ?? '{}',
+    act_as_end_user: key.actAsEndUser === true ? 1 : 0,
   };
 }
 
@@ -32,5 +33,7 @@ export function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     revokedAt: row.revoked_at,
     allowedModels: decodeJson(row.allowed_models) as string[] | null,
     limits: decodeJson(row.limits) as LimitPolicy,
+    // Only when granted, so that the many keys without it read back exactly as they were written.
+    ...(row.act_as_end_user ? { actAsEndUser: true } : {}),
   };
 }

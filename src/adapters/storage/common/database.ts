@@ -21,6 +21,27 @@ export interface Database {
   stats_minute_histograms: StatsMinuteHistogramsTable;
   stats_hours: StatsHoursTable;
   stats_hour_histograms: StatsHourHistogramsTable;
+  job_outbox: JobOutboxTable;
+  prompt_versions: PromptVersionsTable;
+  prompt_labels: PromptLabelsTable;
+  prompt_label_moves: PromptLabelMovesTable;
+  prompt_test_runs: PromptTestRunsTable;
+  files: FilesTable;
+  file_lines: FileLinesTable;
+  batches: BatchesTable;
+  batch_results: BatchResultsTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
+  document_collections: DocumentCollectionsTable;
+  documents: DocumentsTable;
+  ingestion_runs: IngestionRunsTable;
+  ingestion_items: IngestionItemsTable;
+  audit_chain_head: AuditChainHeadTable;
+  audit_event_documents: AuditEventDocumentsTable;
+  end_users: EndUsersTable;
+  end_user_groups: EndUserGroupsTable;
+  circuit_breakers: CircuitBreakersTable;
+  file_blobs: FileBlobsTable;
+  vector_store_files: VectorStoreFilesTable;
 }
 
 /**
@@ -52,6 +73,8 @@ export interface ApiKeysTable {
   revoked_at: number | null;
   allowed_models: JsonColumn | null;
   limits: JsonColumn;
+  /** Whether the key may name the end user a request runs for (migration 0013). */
+  act_as_end_user: ColumnType<boolean | number, number | undefined, number>;
 }
 
 export interface InteractionsTable {
@@ -157,6 +180,43 @@ export interface AuditEventsTable {
   target: string | null;
   outcome: string;
   detail: JsonColumn;
+  /** The hash chain (migration 0012): null only for a row written around the store. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+  /** `detail.endUser`, indexed for `audit list --user`. */
+  subject: string | null;
+}
+
+/** The newest event of the audit chain, in its one row (id 1); appends lock it. */
+export interface AuditChainHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** Which events touched which documents (`detail.documents`), for `audit list --doc`. */
+interface AuditEventDocumentsTable {
+  document_id: string;
+  event_id: string;
+}
+
+/** Slipway's end-user directory (migration 0013). */
+export interface EndUsersTable {
+  id: string;
+  name: string;
+  groups: JsonColumn;
+  roles: JsonColumn;
+  clearance: string | null;
+  disabled: FlagColumn;
+  created_at: number;
+  updated_at: number;
+}
+
+interface EndUserGroupsTable {
+  name: string;
+  description: string;
+  created_at: number;
 }
 
 /** Per-minute rollups of the interaction log (migration 0006), kept by triggers; never written by code. */
@@ -206,3 +266,198 @@ interface InstallationSecretsTable {
 type StatsHoursTable = Omit<StatsMinutesTable, 'minute_start'> & { hour_start: number };
 
 type StatsHourHistogramsTable = Omit<StatsMinuteHistogramsTable, 'minute_start'> & { hour_start: number };
+
+/** One row per target whose breaker has changed (migration 0015); `version` guards compare-and-swap writes. */
+export interface CircuitBreakersTable {
+  target: string;
+  state: string;
+  consecutive_failures: number;
+  opened_at: number | null;
+  probe_in_flight: FlagColumn;
+  changed_at: number;
+  version: number;
+}
+
+/** One row per live worker process (migration 0010), refreshed by its heartbeat. */
+export interface WorkerHeartbeatsTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  last_seen_at: number;
+  job_names: JsonColumn;
+}
+
+/** Files of the Batch API (migration 0009); the content is in `file_lines`. */
+export interface FilesTable {
+  id: string;
+  project_id: string;
+  api_key_id: string | null;
+  purpose: string;
+  filename: string;
+  bytes: number;
+  line_count: number;
+  created_at: number;
+  expires_at: number | null;
+}
+
+interface FileLinesTable {
+  file_id: string;
+  line_no: number;
+  text: string;
+}
+
+export interface BatchesTable {
+  id: string;
+  project_id: string;
+  api_key_id: string;
+  endpoint: string;
+  input_file_id: string;
+  completion_window: string;
+  status: string;
+  total_lines: number;
+  output_file_id: string | null;
+  error_file_id: string | null;
+  metadata: JsonColumn | null;
+  errors: JsonColumn;
+  created_at: number;
+  expires_at: number;
+  in_progress_at: number | null;
+  finalizing_at: number | null;
+  completed_at: number | null;
+  failed_at: number | null;
+  expired_at: number | null;
+  cancelling_at: number | null;
+  cancelled_at: number | null;
+}
+
+/** One result per batch line: the primary key (batch_id, line_no) keeps a line delivered twice to one result. */
+export interface BatchResultsTable {
+  batch_id: string;
+  line_no: number;
+  id: string;
+  custom_id: string | null;
+  outcome: string;
+  response: JsonColumn | null;
+  error: JsonColumn | null;
+  at: number;
+}
+
+/** Immutable prompt versions (migration 0007): (name, version) and (name, content_hash) are each unique. */
+export interface PromptVersionsTable {
+  name: string;
+  version: number;
+  content_hash: string;
+  definition: JsonColumn;
+  source_path: string;
+  git_commit: string | null;
+  git_author: string | null;
+  git_message: string | null;
+  created_at: number;
+  created_by: string;
+}
+
+interface PromptLabelsTable {
+  name: string;
+  label: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface PromptLabelMovesTable {
+  id: string;
+  name: string;
+  label: string;
+  from_version: number | null;
+  to_version: number;
+  at: number;
+  actor: string;
+  reason: string | null;
+  test_run_id: string | null;
+  override: FlagColumn;
+  kind: string;
+}
+
+export interface PromptTestRunsTable {
+  id: string;
+  name: string;
+  version: number;
+  model: string;
+  started_at: number;
+  finished_at: number;
+  passed: FlagColumn;
+  actor: string;
+  cases: JsonColumn;
+}
+
+/** The transactional outbox (migration 0008): jobs to publish, written in the transaction that asked for them. */
+export interface JobOutboxTable {
+  id: string;
+  name: string;
+  payload: JsonColumn;
+  max_attempts: number | null;
+  not_before: number | null;
+  created_at: number;
+  published_at: number | null;
+}
+
+/** Collections of documents (migration 0014). */
+export interface DocumentCollectionsTable {
+  name: string;
+  dimension: number;
+  embedding_model: string;
+  created_at: number;
+}
+
+/** The documents catalog (migration 0014): `access_rule` is a display copy; the vector index enforces its own. */
+export interface DocumentsTable {
+  collection: string;
+  id: string;
+  title: string;
+  source_name: string;
+  media_type: string;
+  bytes: number;
+  content_hash: string;
+  chunk_count: number;
+  access_rule: JsonColumn;
+  status: string;
+  error: string | null;
+  ingested_at: number;
+  ingested_by: string;
+}
+
+export interface IngestionRunsTable {
+  id: string;
+  collection: string;
+  actor: JsonColumn;
+  created_at: number;
+}
+
+/** One document of a run; `content` is base64 of the upload, emptied once `outcome` is set. */
+export interface IngestionItemsTable {
+  run_id: string;
+  document_id: string;
+  title: string;
+  source_name: string;
+  media_type: string | null;
+  content: string;
+  access_rule: JsonColumn;
+  outcome: string | null;
+  error: string | null;
+  finished_at: number | null;
+}
+
+/** The bytes of a file kept whole (migration 0016), base64. */
+interface FileBlobsTable {
+  file_id: string;
+  content: string;
+}
+
+/** A file added to a collection through `/v1/vector_stores/{id}/files` (migration 0016). */
+export interface VectorStoreFilesTable {
+  collection: string;
+  file_id: string;
+  run_id: string;
+  attributes: JsonColumn;
+  created_at: number;
+}

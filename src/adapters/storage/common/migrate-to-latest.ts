@@ -9,6 +9,16 @@ import { createSearchMigration } from './migrations/0003-search.js';
 import { createRetentionMigration } from './migrations/0004-retention.js';
 import { createPeopleMigration } from './migrations/0005-people.js';
 import { createRollupsMigration } from './migrations/0006-rollups.js';
+import { createPromptsMigration } from './migrations/0007-prompts.js';
+import { createJobOutboxMigration } from './migrations/0008-job-outbox.js';
+import { createBatchesMigration } from './migrations/0009-batches.js';
+import { createSqliteRollupsPerBatchMigration } from './migrations/0011-sqlite-rollups-per-batch.js';
+import { createWorkerHeartbeatsMigration } from './migrations/0010-worker-heartbeats.js';
+import { createAuditChainMigration } from './migrations/0012-audit-chain.js';
+import { createEndUserDirectoryMigration } from './migrations/0013-end-user-directory.js';
+import { createDocumentsMigration } from './migrations/0014-documents.js';
+import { createSharedBreakersMigration } from './migrations/0015-shared-breakers.js';
+import { createFileBlobsMigration } from './migrations/0016-file-blobs.js';
 
 export interface MigrateOptions {
   columnTypes: DialectColumnTypes;
@@ -21,14 +31,7 @@ export interface MigrateOptions {
  * database that has migrations this code does not know makes it throw rather than guess.
  */
 export async function migrateToLatest(db: Kysely<Database>, options: MigrateOptions): Promise<void> {
-  const migrations: Record<string, Migration> = {
-    '0001-initial': createInitialMigration(options.columnTypes),
-    '0002-trace-context': createTraceContextMigration(),
-    '0003-search': createSearchMigration(options.columnTypes),
-    '0004-retention': createRetentionMigration(),
-    '0005-people': createPeopleMigration(options.columnTypes),
-    '0006-rollups': createRollupsMigration(options.columnTypes),
-  };
+  const migrations = storeMigrations(options);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
@@ -39,4 +42,26 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined)
     throw new SlipwayError('internal_error', 'Database migration failed', { cause: error });
+}
+
+/** Every migration of the store by name; Kysely applies them in name order. */
+export function storeMigrations(options: Pick<MigrateOptions, 'columnTypes'>): Record<string, Migration> {
+  return {
+    '0001-initial': createInitialMigration(options.columnTypes),
+    '0002-trace-context': createTraceContextMigration(),
+    '0003-search': createSearchMigration(options.columnTypes),
+    '0004-retention': createRetentionMigration(),
+    '0005-people': createPeopleMigration(options.columnTypes),
+    '0006-rollups': createRollupsMigration(options.columnTypes),
+    '0007-prompts': createPromptsMigration(options.columnTypes),
+    '0008-job-outbox': createJobOutboxMigration(options.columnTypes),
+    '0009-batches': createBatchesMigration(options.columnTypes),
+    '0010-worker-heartbeats': createWorkerHeartbeatsMigration(options.columnTypes),
+    '0011-sqlite-rollups-per-batch': createSqliteRollupsPerBatchMigration(options.columnTypes),
+    '0012-audit-chain': createAuditChainMigration(),
+    '0013-end-user-directory': createEndUserDirectoryMigration(options.columnTypes),
+    '0014-documents': createDocumentsMigration(options.columnTypes),
+    '0015-shared-breakers': createSharedBreakersMigration(),
+    '0016-file-blobs': createFileBlobsMigration(options.columnTypes),
+  };
 }

@@ -1,11 +1,22 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeAuditChainContract } from '../../../../test/contract/audit-chain.contract.js';
+import { describeBatchStoreContract } from '../../../../test/contract/batch-store.contract.js';
+import { describeEndUserDirectoryContract } from '../../../../test/contract/end-user-directory.contract.js';
+import { describeBreakerStoreContract } from '../../../../test/contract/breaker-store.contract.js';
+import { describeDocumentCatalogContract } from '../../../../test/contract/document-catalog.contract.js';
+import { describeFileBlobStoreContract } from '../../../../test/contract/file-blob-store.contract.js';
+import { describeVectorStoreFileStoreContract } from '../../../../test/contract/vector-store-file-store.contract.js';
 import { describeInteractionSearch } from '../../../../test/contract/interaction-search.contract.js';
 import { describeStatsContract } from '../../../../test/contract/stats.contract.js';
 import { describePeopleContract } from '../../../../test/contract/people.contract.js';
+import { describePromptRegistryContract } from '../../../../test/contract/prompt-registry.contract.js';
 import { describeLogRetentionContract } from '../../../../test/contract/log-retention.contract.js';
 import { findTextInPostgres } from '../../../../test/contract/postgres-text-scan.js';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
+import { describeJobOutboxContract } from '../../../../test/contract/job-outbox.contract.js';
+import { openPostgresOutboxUnderTest } from '../../../../test/contract/postgres-outbox-writer.js';
+import { describeWorkerRegistryContract } from '../../../../test/contract/worker-registry.contract.js';
 import { aCharge, anAttempt, anInteraction } from '../../../../test/contract/store-fixtures.js';
 import type { Store } from '../../../ports/store.js';
 import { openPostgresStore } from './index.js';
@@ -38,8 +49,47 @@ describeLogRetentionContract('postgres', async () => {
   return { store, findText: (needle) => findTextInPostgres({ url, schema, needle }) };
 });
 describePeopleContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeEndUserDirectoryContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
+describeAuditChainContract('postgres', async () => {
+  const schema = freshSchema();
+  const store = await openPostgresStore({ url, schema, poolSize: 8 });
+  return {
+    store,
+    tamper: async (statement) => {
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+});
+describePromptRegistryContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
 describeStatsContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
 describeInteractionSearch('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeJobOutboxContract('postgres', () => openPostgresOutboxUnderTest({ url, schema: freshSchema() }));
+describeBatchStoreContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeDocumentCatalogContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
+describeFileBlobStoreContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
+describeVectorStoreFileStoreContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
+describeWorkerRegistryContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
+describeBreakerStoreContract('postgres', () =>
+  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+);
 
 describe('postgres store', () => {
   it('fails to open when PostgreSQL is unreachable', async () => {
@@ -156,6 +206,40 @@ describe('postgres store', () => {
       expect(rows).toEqual([{ interactions: '600', attempts: '1200' }]);
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe('postgres audit chain across processes', () => {
+  it('keeps one chain when two stores (two pools, as two API processes) append at once', async () => {
+    const schema = freshSchema();
+    const first = await openPostgresStore({ url, schema, poolSize: 4 });
+    const second = await openPostgresStore({ url, schema, poolSize: 4 });
+    try {
+      await Promise.all(
+        Array.from({ length: 80 }, (_, index) =>
+          (index % 2 === 0 ? first : second).appendAuditEvent({
+            id: `aud_${index}`,
+            at: 1_700_000_000_000 + (index % 7),
+            actor: { kind: 'api_key', id: 'key_1', label: 'key_1' },
+            action: 'retrieval.search',
+            target: 'handbook',
+            outcome: 'success',
+            detail: { endUser: `u-${index % 3}`, documents: [`handbook/doc_${index % 5}`] },
+          }),
+        ),
+      );
+      await expect(first.verifyAuditChain()).resolves.toEqual({ ok: true, checked: 80 });
+      const page = await second.listAuditEvents({ limit: 100, subject: 'u-1', document: 'handbook/doc_2' });
+      expect(page.items.map((event) => event.id).sort()).toEqual(
+        Array.from({ length: 80 }, (_, index) => index)
+          .filter((index) => index % 3 === 1 && index % 5 === 2)
+          .map((index) => `aud_${index}`)
+          .sort(),
+      );
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });

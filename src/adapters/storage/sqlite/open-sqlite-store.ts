@@ -4,9 +4,14 @@ import type { Database } from '../common/database.js';
 import { createKyselyStore } from '../common/kysely-store.js';
 import { migrateToLatest } from '../common/migrate-to-latest.js';
 import { AutocommitSqliteDialect } from './autocommit-sqlite-dialect.js';
+import { SqliteAuditAppender } from './sqlite-audit-appender.js';
+import { SqliteBatchWrites } from './sqlite-batch-writes.js';
 import { SqliteConnection } from './sqlite-connection.js';
+import { SqliteDocumentWrites } from './sqlite-document-writes.js';
 import { SqliteEndUserEraser } from './sqlite-end-user-eraser.js';
+import { SqliteEndUserSync } from './sqlite-end-user-sync.js';
 import { SqliteInteractionAppender } from './sqlite-interaction-appender.js';
+import { SqlitePromptWrites } from './sqlite-prompt-writes.js';
 import { cacheStatements } from './sqlite-statement-cache.js';
 import { SQLITE_STORAGE_DIALECT } from './sqlite-storage-dialect.js';
 import { SqliteUsageLedger } from './sqlite-usage-ledger.js';
@@ -45,6 +50,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const ledger = new SqliteUsageLedger(connection);
   const appender = new SqliteInteractionAppender(connection);
   const eraser = new SqliteEndUserEraser(connection);
+  const promptWrites = new SqlitePromptWrites(connection);
+  const batchWrites = new SqliteBatchWrites(connection);
+  const auditAppender = new SqliteAuditAppender(connection);
+  const endUserSync = new SqliteEndUserSync(connection);
+  const documentWrites = new SqliteDocumentWrites(connection);
   const store = createKyselyStore(db, SQLITE_STORAGE_DIALECT);
   return {
     ...store,
@@ -54,6 +64,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     release: (reservationId) => ledger.release(reservationId),
     usage: (counters) => ledger.usage(counters),
     eraseEndUser: (options) => eraser.eraseEndUser(options),
+    appendAuditEvent: (event) => auditAppender.appendAuditEvent(event),
+    syncEndUsers: (request) => endUserSync.syncEndUsers(request),
+    addVersion: (input) => promptWrites.addVersion(input),
+    moveLabel: (request) => promptWrites.moveLabel(request),
+    insertFile: (file, lines) => batchWrites.insertFile(file, lines),
+    deleteFile: (id) => batchWrites.deleteFile(id),
+    createBatch: (batch, jobs) => batchWrites.createBatch(batch, jobs),
+    createIngestionRun: (run, items, jobs) => documentWrites.createIngestionRun(run, items, jobs),
+    finishBatch: async (finish) =>
+      (await batchWrites.finishBatch(finish)) ? store.getBatch(finish.batchId) : null,
     // The ledger commits its queued group first: the connection is gone once Kysely is destroyed.
     close: () => {
       ledger.close();

@@ -48,4 +48,19 @@ describe('sqlite interaction appender', () => {
     await expect(store.getInteraction('int_1')).resolves.toEqual(first);
     expect(countOf('attempts')).toBe(1);
   });
+
+  it('adds each stored record to the rollups once, however often a batch or later batches repeat it', async () => {
+    const [first, second] = [anInteraction({ id: 'int_a', latencyMs: 10 }), anInteraction({ id: 'int_b' })];
+    await store.appendInteractions([first, first, second]);
+    await store.appendInteractions([second, first]);
+    const sums = (table: string): unknown =>
+      observer.prepare(`select sum(requests) from ${table}`).pluck().get();
+    expect(sums('stats_minutes')).toBe(2);
+    expect(sums('stats_hours')).toBe(2);
+    const latencyCount = observer
+      .prepare(`select sum(count) from stats_minute_histograms where kind = 'latency'`)
+      .pluck()
+      .get();
+    expect(latencyCount).toBe(2);
+  });
 });

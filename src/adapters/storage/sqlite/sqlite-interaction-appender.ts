@@ -3,6 +3,7 @@ import type { InteractionRecord } from '../../../core/interaction.js';
 import type { InteractionStore } from '../../../ports/interaction-store.js';
 import type { AttemptsTable, InteractionsTable } from '../common/database.js';
 import { toAttemptRow, toInteractionRow } from '../common/interaction-rows.js';
+import { histogramUpsertSql, rollupUpsertSql, ROLLUP_LEVELS } from '../common/stats-rollup-sql.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
 type InteractionRow = Insertable<InteractionsTable>;
@@ -57,10 +58,15 @@ const ATTEMPT_COLUMNS = Object.keys({
   upstream_status: true,
 } satisfies Record<keyof AttemptsTable, true>);
 
+// The rows a batch inserted are those above the largest rowid before it: the write lock is held from the read to
+// the commit, and SQLite gives a new row the largest rowid plus one.
+const INSERTED_AFTER = '(SELECT * FROM interactions WHERE rowid > @after) AS inserted';
+
 /**
  * `appendInteractions` on SQLite: one synchronous IMMEDIATE transaction per batch, one prepared single-row
- * INSERT per row. Rows are mapped (JSON encoded, U+0000 replaced) by the same functions as the Kysely store's,
- * before the transaction, so that the write lock is held only while inserting.
+ * INSERT per row, then the batch's rows added into the overview rollups by one grouped upsert per table (rows
+ * skipped as duplicates are not counted). Rows are mapped (JSON encoded, U+0000 replaced) by the same functions
+ * as the Kysely store's, before the transaction, so that the write lock is held only while inserting.
  */
 export class SqliteInteractionAppender implements Pick<InteractionStore, 'appendInteractions'> {
   readonly #append: (rows: readonly { interaction: InteractionRow; attempts: AttemptRow[] }[]) => void;
@@ -72,12 +78,25 @@ export class SqliteInteractionAppender implements Pick<InteractionStore, 'append
     const insertAttempt = connection.prepare<[AttemptRow]>(
       insertIgnoringDuplicatesSql('attempts', ATTEMPT_COLUMNS),
     );
+    const largestRowid = connection.prepare<[], { after: number }>(
+      'select coalesce(max(rowid), 0) as after from interactions',
+    );
+    const addToRollups = ROLLUP_LEVELS.flatMap((level) => [
+      connection.prepare<[{ after: number }]>(rollupUpsertSql(INSERTED_AFTER, level)),
+      connection.prepare<[{ after: number }]>(histogramUpsertSql(INSERTED_AFTER, level)),
+    ]);
     this.#append = connection.transaction('immediate', (rows) => {
+      const before = largestRowid.get();
+      let inserted = 0;
       for (const { interaction, attempts } of rows) {
         // A record seen before (in an earlier batch or earlier in this one) is ignored, its attempts with it.
         if (insertInteraction.run(interaction).changes === 0) continue;
+        inserted += 1;
         for (const attempt of attempts) insertAttempt.run(attempt);
       }
+      if (inserted === 0) return;
+      const after = before?.after ?? 0;
+      for (const statement of addToRollups) statement.run({ after });
     });
   }
 

@@ -6,12 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeAuditChainContract } from '../../../../test/contract/audit-chain.contract.js';
+import { describeBatchStoreContract } from '../../../../test/contract/batch-store.contract.js';
+import { describeEndUserDirectoryContract } from '../../../../test/contract/end-user-directory.contract.js';
+import { describeBreakerStoreContract } from '../../../../test/contract/breaker-store.contract.js';
+import { describeDocumentCatalogContract } from '../../../../test/contract/document-catalog.contract.js';
+import { describeFileBlobStoreContract } from '../../../../test/contract/file-blob-store.contract.js';
+import { describeVectorStoreFileStoreContract } from '../../../../test/contract/vector-store-file-store.contract.js';
 import { describeInteractionSearch } from '../../../../test/contract/interaction-search.contract.js';
 import { describeStatsContract } from '../../../../test/contract/stats.contract.js';
 import { describePeopleContract } from '../../../../test/contract/people.contract.js';
+import { describePromptRegistryContract } from '../../../../test/contract/prompt-registry.contract.js';
 import { describeLogRetentionContract } from '../../../../test/contract/log-retention.contract.js';
 import { findTextInSqlite } from '../../../../test/contract/sqlite-text-scan.js';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
+import { describeJobOutboxContract } from '../../../../test/contract/job-outbox.contract.js';
+import { openSqliteOutboxUnderTest } from '../../../../test/contract/sqlite-outbox-writer.js';
+import { describeWorkerRegistryContract } from '../../../../test/contract/worker-registry.contract.js';
 import { aCharge, anInteraction, aProject } from '../../../../test/contract/store-fixtures.js';
 import { openSqliteStore } from './index.js';
 
@@ -31,9 +42,35 @@ describeLogRetentionContract('sqlite file', async () => {
   return { store, findText: (needle) => Promise.resolve(findTextInSqlite(path, needle)) };
 });
 describePeopleContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describeEndUserDirectoryContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describeAuditChainContract('sqlite file', async () => {
+  const path = freshPath();
+  const store = await openSqliteStore({ path });
+  return {
+    store,
+    tamper: (statement) => {
+      const database = new BetterSqlite3(path);
+      try {
+        database.exec(statement);
+      } finally {
+        database.close();
+      }
+      return Promise.resolve();
+    },
+  };
+});
 describePeopleContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describePromptRegistryContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
+describePromptRegistryContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
 describeStatsContract('sqlite :memory:', () => openSqliteStore({ path: ':memory:' }));
 describeInteractionSearch('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeJobOutboxContract('sqlite file', () => openSqliteOutboxUnderTest(freshPath()));
+describeBatchStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeDocumentCatalogContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeFileBlobStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeVectorStoreFileStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeWorkerRegistryContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
+describeBreakerStoreContract('sqlite file', () => openSqliteStore({ path: freshPath() }));
 
 describe('sqlite store on a file', () => {
   it('keeps data across reopening, migrating only once, in WAL mode', async () => {

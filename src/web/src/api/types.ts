@@ -8,11 +8,14 @@ import type { InteractionSummary } from '../../../ports/interaction-store.js';
 import type { StatsGroupBy } from '../../../ports/stats-store.js';
 import type { KeyUsageReport } from '../../../services/key-usage.js';
 import type { Overview, Stats } from '../../../services/overview-stats.js';
+import type { DeadLetter } from '../../../ports/job-queue.js';
+import type { QueueStatusReport } from '../../../services/queue-status.js';
 
 export type { AttemptRecord, InteractionRecord, InteractionStatus, InteractionSummary, LimitPolicy };
 export type { Overview, Stats };
 export type OverviewGroupBy = StatsGroupBy;
 export type KeyUsage = KeyUsageReport;
+export type { DeadLetter, QueueStatusReport };
 
 /** A listing page: `{ data, next_cursor }`. */
 export interface Page<T> {

@@ -9,8 +9,12 @@ const NAV = [
   { to: '/interactions', label: 'Interactions', adminOnly: false },
   { to: '/keys', label: 'Keys & budgets', adminOnly: false },
   { to: '/routes', label: 'Models & routes', adminOnly: false },
+  { to: '/prompts', label: 'Prompts', adminOnly: false },
   { to: '/people', label: 'People', adminOnly: false },
+  { to: '/queue', label: 'Queue', adminOnly: false },
+  { to: '/batches', label: 'Batches', adminOnly: false },
   { to: '/audit', label: 'Audit log', adminOnly: true },
+  { to: '/retrieval', label: 'Documents', adminOnly: false },
 ] as const;
 
 /** The signed-in frame: header with navigation and the user, then the current page. */

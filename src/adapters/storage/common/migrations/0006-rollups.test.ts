@@ -2,9 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { anInteraction, MINUTE, T0 } from '../../../../../test/contract/store-fixtures.js';
 import { openSqliteStore } from '../../sqlite/index.js';
+import { SQLITE_STORAGE_DIALECT } from '../../sqlite/sqlite-storage-dialect.js';
+import type { Database } from '../database.js';
+import { KyselyInteractionStore } from '../kysely-interaction-store.js';
+import { storeMigrations } from '../migrate-to-latest.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'slipway-rollups-'));
 
@@ -23,23 +28,20 @@ const records = Array.from({ length: 30 }, (_, index) =>
 
 const query = { since: T0, until: T0 + 60 * MINUTE, bucketMs: MINUTE, groupBy: 'model' as const };
 
-describe('migration 0006-rollups', () => {
+describe('migrations 0006-rollups and 0011-sqlite-rollups-per-batch', () => {
   it('backfills the rollups from the interactions logged before it, then keeps counting new ones', async () => {
     const path = join(directory, 'backfill.db');
-    const before = await openSqliteStore({ path });
-    await before.appendInteractions(records.slice(0, 20));
-    await before.close();
-    // Back to the schema before 0006, with the log as it was.
-    const database = new BetterSqlite3(path);
-    database.exec(`
-      drop trigger stats_rollups_after_insert;
-      drop table stats_minutes;
-      drop table stats_minute_histograms;
-      drop table stats_hours;
-      drop table stats_hour_histograms;
-      delete from kysely_migration where name = '0006-rollups';
-    `);
-    database.close();
+    // The schema as it was before 0006, with 20 interactions logged.
+    const before = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new BetterSqlite3(path) }),
+    });
+    const migrator = new Migrator({
+      db: before,
+      provider: { getMigrations: () => Promise.resolve(storeMigrations({ columnTypes: { json: 'text' } })) },
+    });
+    expect((await migrator.migrateTo('0005-people')).error).toBeUndefined();
+    await new KyselyInteractionStore(before, SQLITE_STORAGE_DIALECT).appendInteractions(records.slice(0, 20));
+    await before.destroy();
 
     const after = await openSqliteStore({ path });
     try {

@@ -2,30 +2,16 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { DialectColumnTypes } from '../dialect-column-types.js';
 import { latencyBucketSql } from '../latency-bucket-sql.js';
-
-/**
- * The two grains kept: minutes, for short ranges and the edges of long ones, and hours, so that a day's overview
- * reads 24 rows per key and model rather than 1,440 (and as many fewer histogram rows).
- */
-const LEVELS = [
-  { rollups: 'stats_minutes', histograms: 'stats_minute_histograms', start: 'minute_start', ms: 60_000 },
-  { rollups: 'stats_hours', histograms: 'stats_hour_histograms', start: 'hour_start', ms: 3_600_000 },
-] as const;
-
-type Level = (typeof LEVELS)[number];
-
-const rollupKey = (level: Level) => `${level.start}, project_id, api_key_id, model_requested`;
-const histogramKey = (level: Level) => `${rollupKey(level)}, kind, bucket`;
-const MEASURES = [
-  'requests',
-  'errors',
-  'prompt_tokens',
-  'completion_tokens',
-  'cost_usd',
-  'latency_sum_ms',
-  'ttft_count',
-  'ttft_sum_ms',
-] as const;
+import {
+  addMeasuresSql,
+  histogramKey,
+  histogramUpsertSql,
+  periodOf,
+  ROLLUP_LEVELS as LEVELS,
+  ROLLUP_MEASURES as MEASURES,
+  rollupKey,
+  rollupUpsertSql,
+} from '../stats-rollup-sql.js';
 
 /**
  * Rollups of the interaction log, so that the overview statistics read a few thousand rows rather than every
@@ -35,7 +21,8 @@ const MEASURES = [
  *
  * They are maintained by triggers on `interactions`, so that every write path keeps them in step without knowing
  * about them, and only rows actually inserted count (a record appended again is skipped by ON CONFLICT DO
- * NOTHING before any trigger sees it). SQLite has row triggers only: each row upserts its minute and its hour.
+ * NOTHING before any trigger sees it). SQLite has row triggers only: each row upserts its minute and its hour
+ * (migration 0011 replaced that trigger by one grouped upsert per batch in the SQLite appender).
  * PostgreSQL aggregates each INSERT statement's transition table and upserts in key order, so that concurrent
  * writers lock rows in the same order and cannot deadlock. Rollups hold no end-user data; retention and erasure
  * leave them alone (there is no DELETE trigger), so the figures of past periods stay as they were.
@@ -97,34 +84,6 @@ export function createRollupsMigration(types: DialectColumnTypes): Migration {
   };
 }
 
-const periodOf = (startedAt: string, level: Level) => `${startedAt} - ${startedAt} % ${level.ms}`;
-const addMeasures = MEASURES.map((measure) => `${measure} = r.${measure} + excluded.${measure}`).join(', ');
-
-/** Adds the rows of `source` (the log, or a trigger's transition table) into the level's rollups. */
-function rollupUpsertSql(source: string, level: Level): string {
-  return `INSERT INTO ${level.rollups} AS r (${rollupKey(level)}, ${MEASURES.join(', ')})
-    SELECT ${periodOf('started_at', level)}, project_id, api_key_id, model_requested,
-      count(*), count(*) FILTER (WHERE status = 'error'), sum(prompt_tokens), sum(completion_tokens),
-      sum(cost_usd), sum(latency_ms), count(ttft_ms), coalesce(sum(ttft_ms), 0)
-    FROM ${source} WHERE true
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (${rollupKey(level)}) DO UPDATE SET ${addMeasures}`;
-}
-
-/** Adds the latency and time-to-first-token buckets of the rows of `source` into the level's histograms. */
-function histogramUpsertSql(source: string, level: Level): string {
-  const key = `${periodOf('started_at', level)} AS ${level.start}, project_id, api_key_id, model_requested`;
-  return `INSERT INTO ${level.histograms} AS h (${histogramKey(level)}, count)
-    SELECT ${histogramKey(level)}, count(*) FROM (
-      SELECT ${key}, 'latency' AS kind, ${latencyBucketSql('latency_ms')} AS bucket FROM ${source}
-      UNION ALL
-      SELECT ${key}, 'ttft' AS kind, ${latencyBucketSql('ttft_ms')} AS bucket FROM ${source}
-        WHERE ttft_ms IS NOT NULL
-    ) AS observed WHERE true
-    GROUP BY ${histogramKey(level)} ORDER BY ${histogramKey(level)}
-    ON CONFLICT (${histogramKey(level)}) DO UPDATE SET count = h.count + excluded.count`;
-}
-
 // SQLite reads `INSERT … SELECT … ON CONFLICT` ambiguously unless the SELECT has a WHERE clause, hence the
 // `WHERE true` above and below. The bucket of each value is computed once per level: cheap next to the upserts.
 function sqliteTriggerSql(): string[] {
@@ -134,7 +93,7 @@ function sqliteTriggerSql(): string[] {
       INSERT INTO ${level.rollups} AS r (${rollupKey(level)}, ${MEASURES.join(', ')})
         VALUES (${key}, 1, new.status = 'error', new.prompt_tokens, new.completion_tokens, new.cost_usd,
           new.latency_ms, new.ttft_ms IS NOT NULL, coalesce(new.ttft_ms, 0))
-        ON CONFLICT (${rollupKey(level)}) DO UPDATE SET ${addMeasures};
+        ON CONFLICT (${rollupKey(level)}) DO UPDATE SET ${addMeasuresSql};
       INSERT INTO ${level.histograms} AS h (${histogramKey(level)}, count)
         VALUES (${key}, 'latency', ${latencyBucketSql('new.latency_ms')}, 1)
         ON CONFLICT (${histogramKey(level)}) DO UPDATE SET count = h.count + 1;

@@ -1,0 +1,74 @@
+/**
+ * Retrieval with document-level security: recall@10 against an exact scan and p50/p95 latency of filtered top-10
+ * searches, over BENCH_RETRIEVAL_CHUNKS (default 100,000) chunks of 384-dimension clustered synthetic vectors, for
+ * users allowed 50%, 10%, 1% and 0.1% of the chunks, the allowed chunks spread over every topic (independent) or
+ * whole topics (correlated). Goals (issue 6): recall@10 = 1.0 at ≤ 1% and ≥ 0.95 everywhere; p50 ≤ 5 ms.
+ *
+ * Run with `npm run bench:retrieval` (BENCH_RETRIEVAL_CHUNKS=20000 for a quick try; BENCH_RETRIEVAL_QUERIES,
+ * default 200, queries per scenario). Each target (bench/retrieval/*-target.ts) is loaded and measured in turn.
+ * Results go to bench/results/retrieval-<date>.json.
+ */
+import { performance } from 'node:perf_hooks';
+import { writeBenchResult } from './lib/write-bench-result.js';
+import { accessScenarios } from './retrieval/access-scenarios.js';
+import { makeClusteredDataset } from './retrieval/clustered-dataset.js';
+import { embeddedTarget } from './retrieval/embedded-target.js';
+import { measureTarget, type ScenarioFigures } from './retrieval/measure-target.js';
+import { pgvectorBaselineTarget } from './retrieval/pgvector-baseline-target.js';
+import { pgvectorTarget } from './retrieval/pgvector-target.js';
+import type { RetrievalTarget } from './retrieval/retrieval-target.js';
+
+const CHUNKS = Number(process.env.BENCH_RETRIEVAL_CHUNKS ?? 100_000);
+const QUERIES = Number(process.env.BENCH_RETRIEVAL_QUERIES ?? 200);
+const DIMENSION = 384;
+const SEED = 20_261_204;
+
+// One line per target; a pgvector module joins here with the same shape.
+const TARGETS: (() => RetrievalTarget)[] = [embeddedTarget, pgvectorTarget, pgvectorBaselineTarget];
+// BENCH_RETRIEVAL_TARGETS=pgvector,pgvector-baseline measures only the named targets (all when unset).
+const ONLY_TARGETS = process.env.BENCH_RETRIEVAL_TARGETS?.split(',');
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dataset = makeClusteredDataset({
+    chunks: CHUNKS,
+    dimension: DIMENSION,
+    queries: QUERIES,
+    seed: SEED,
+  });
+  const scenarios = accessScenarios(dataset);
+  process.stderr.write(`dataset: ${dataset.chunkCount} chunks, ${dataset.clusterCount} clusters\n`);
+  const targets: Record<
+    string,
+    { loadSeconds: number; prepareSeconds: number; scenarios: ScenarioFigures[]; pass: boolean }
+  > = {};
+  for (const makeTarget of TARGETS) {
+    const target = makeTarget();
+    if (ONLY_TARGETS && !ONLY_TARGETS.includes(target.name)) {
+      await target.close();
+      continue;
+    }
+    try {
+      const loading = await target.load(dataset);
+      process.stderr.write(`${target.name}: ${JSON.stringify(loading)}\n`);
+      const figures = await measureTarget(target, dataset, scenarios);
+      targets[target.name] = { ...loading, scenarios: figures, pass: figures.every((figure) => figure.pass) };
+    } finally {
+      await target.close();
+    }
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const path = writeBenchResult(`retrieval-${date}`, {
+    chunks: dataset.chunkCount,
+    dimension: DIMENSION,
+    clusters: dataset.clusterCount,
+    queriesPerScenario: QUERIES,
+    k: 10,
+    seconds: (performance.now() - started) / 1_000,
+    targets,
+    pass: Object.values(targets).every((target) => target.pass),
+  });
+  process.stdout.write(`${path}\n`);
+}
+
+await main();

@@ -1,0 +1,1 @@
+export { createDocumentParser } from './create-document-parser.js';

@@ -1,0 +1,1 @@
+export { createJoseTokenVerifier } from './jose-token-verifier.js';

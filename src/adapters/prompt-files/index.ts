@@ -1,0 +1,1 @@
+export { filePromptFolderReader } from './read-prompt-folder.js';

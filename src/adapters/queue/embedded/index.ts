@@ -1,0 +1,2 @@
+export { openEmbeddedJobQueue } from './embedded-job-queue.js';
+export type { EmbeddedJobQueueOptions } from './embedded-job-queue.js';

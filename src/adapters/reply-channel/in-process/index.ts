@@ -1,0 +1,1 @@
+export { InProcessReplyChannel } from './in-process-reply-channel.js';

@@ -1,0 +1,1 @@
+export { RabbitMqReplyChannel } from './rabbitmq-reply-channel.js';

@@ -1,0 +1,1 @@
+export { openEmbeddedVectorIndex } from './open-embedded-vector-index.js';

@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { checkIdentifier, quoted, type PgvectorNames } from './pgvector-names.js';
+import { PgvectorIndex } from './pgvector-index.js';
+import { migratePgvectorSchema } from './pgvector-schema.js';
+
+/** Where the index lives, whom searches run as, and how its planner chooses; all but the connection defaulted. */
+export type PgvectorIndexOptions = (
+  | {
+      /** A libpq connection URL; the index opens its own pool and ends it on close. */
+      url: string;
+      /** Connections in that pool (default 10). */
+      poolSize?: number;
+    }
+  | {
+      /** A pool shared with the caller, who ends it; queries name every object with its schema. */
+      pool: pg.Pool;
+    }
+) & {
+  /** The index's own schema, created when missing (default `slipway_vectors`). */
+  schema?: string;
+  /** The NOLOGIN role searches run as, created when missing (default `slipway_retrieval`). */
+  role?: string;
+  /** Up to this many allowed chunks a search compares them all exactly (default 2,000). */
+  exactMaxChunks?: number;
+  /** `hnsw.ef_search` of the filtered walk (default 200). */
+  efSearch?: number;
+  /** `hnsw.max_scan_tuples` of the filtered walk (default 100,000). */
+  maxScanTuples?: number;
+  /** HNSW graph degree of each collection's index (default 16). */
+  m?: number;
+  /** HNSW build beam (default 64). */
+  efConstruction?: number;
+};
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects to PostgreSQL, creates (or updates) the pgvector extension, the retrieval role and the index's schema,
+ * and checks that row-level security will hold: the retrieval role must be neither a superuser nor able to bypass
+ * RLS, and the connecting role must be able to switch to it. Refuses to open otherwise.
+ * @example const index = await openPgvectorIndex({ url: 'postgres://slipway@db:5432/slipway' });
+ */
+export async function openPgvectorIndex(options: PgvectorIndexOptions): Promise<PgvectorIndex> {
+  const schema = checkIdentifier(options.schema ?? 'slipway_vectors', 'schema');
+  const role = checkIdentifier(options.role ?? 'slipway_retrieval', 'role');
+  const ownsPool = !('pool' in options);
+  const pool =
+    'pool' in options
+      ? options.pool
+      : new pg.Pool({
+          connectionString: options.url,
+          max: options.poolSize ?? 10,
+          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          application_name: 'slipway-vectors',
+        });
+  // A broken idle connection is dropped by the pool; without a listener pg would end the process.
+  if (ownsPool) pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    let names: PgvectorNames;
+    try {
+      names = await migratePgvectorSchema(client, { schema: quoted(schema), role: quoted(role) });
+      await checkRetrievalRole(client, names);
+    } finally {
+      client.release();
+    }
+    return new PgvectorIndex(pool, {
+      names,
+      ownsPool,
+      planner: Object.freeze({
+        exactMaxChunks: options.exactMaxChunks ?? 2_000,
+        efSearch: options.efSearch ?? 200,
+        maxScanTuples: options.maxScanTuples ?? 100_000,
+      }),
+      hnsw: Object.freeze({ m: options.m ?? 16, efConstruction: options.efConstruction ?? 64 }),
+    });
+  } catch (error) {
+    if (ownsPool) await pool.end();
+    throw error;
+  }
+}
+
+/** Proves the connecting role may switch to the retrieval role and that it can read the schema. */
+async function checkRetrievalRole(client: pg.PoolClient, names: PgvectorNames): Promise<void> {
+  await client.query('BEGIN READ ONLY');
+  try {
+    await client.query(`SET LOCAL ROLE ${names.role}`);
+    await client.query(`SELECT count(*) FROM ${names.schema}.chunks WHERE false`);
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
