@@ -1,5 +1,5 @@
-import { FormData, request } from 'undici';
-import { ERROR_CODES, type ErrorCode, SlipwayError } from '../core/errors.js';
+import { FormData } from 'undici';
+import { sendToSlipway } from './send-to-slipway.js';
 
 /** A batch as `/v1/batches` answers (the fields the CLI shows). */
 export interface BatchObject {
@@ -27,9 +27,6 @@ export interface BatchClientOptions {
   timeoutMs: number;
 }
 
-const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-
 /**
  * The `/v1/files` and `/v1/batches` endpoints of a running server, for `slipway batches`. Sends the token as a
  * bearer key, like the admin client: these endpoints take any key, the admin key included. Every failure is a
@@ -37,11 +34,7 @@ const isErrorCode = (value: unknown): value is ErrorCode =>
  * @example const batch = await new BatchClient({ url, token, timeoutMs: 10_000 }).getBatch('batch_…');
  */
 export class BatchClient {
-  private readonly base: URL;
-
-  constructor(private readonly options: Readonly<BatchClientOptions>) {
-    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
-  }
+  constructor(private readonly options: Readonly<BatchClientOptions>) {}
 
   uploadFile(filename: string, content: Uint8Array): Promise<FileObject> {
     const form = new FormData();
@@ -87,44 +80,8 @@ export class BatchClient {
     path: string,
     body?: string | FormData,
   ): Promise<{ text: string }> {
-    const headers: Record<string, string> = {};
-    if (this.options.token !== null) headers.authorization = `Bearer ${this.options.token}`;
-    if (typeof body === 'string') headers['content-type'] = 'application/json';
-    let status: number;
-    let text: string;
-    try {
-      const response = await request(new URL(path, this.base), {
-        method,
-        headers,
-        body: body ?? null,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new SlipwayError(
-        'upstream_unavailable',
-        `cannot reach Slipway at ${this.options.url}: ${reason}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (status >= 400) throw errorOf(status, text);
-    return { text };
+    return {
+      text: await sendToSlipway(this.options, body === undefined ? { method, path } : { method, path, body }),
+    };
   }
-}
-
-function errorOf(status: number, text: string): SlipwayError {
-  let message = `Slipway answered HTTP ${status}.`;
-  let code: ErrorCode = status >= 500 ? 'upstream_error' : 'invalid_request';
-  try {
-    const body = JSON.parse(text) as { error?: { message?: unknown; code?: unknown } };
-    if (typeof body.error?.message === 'string') message = body.error.message;
-    if (isErrorCode(body.error?.code)) code = body.error.code;
-  } catch {
-    // Not an OpenAI error body: the status says enough.
-  }
-  return new SlipwayError(code, message, { upstreamStatus: status });
 }

@@ -1,6 +1,6 @@
-import { FormData, request } from 'undici';
+import { FormData } from 'undici';
+import { sendToSlipway } from './send-to-slipway.js';
 import type { CollectionRecord, IngestionRun } from '../core/documents/document.js';
-import { ERROR_CODES, type ErrorCode, SlipwayError } from '../core/errors.js';
 import type { DocumentView } from '../http/document-views.js';
 
 export interface DocsClientOptions {
@@ -15,9 +15,6 @@ export interface UploadFile {
   content: Uint8Array;
 }
 
-const isErrorCode = (value: unknown): value is ErrorCode =>
-  typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
@@ -26,11 +23,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
  * @example const run = await new DocsClient({ url, token, timeoutMs: 10_000 }).getRun('ing_…');
  */
 export class DocsClient {
-  private readonly base: URL;
-
-  constructor(private readonly options: Readonly<DocsClientOptions>) {
-    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
-  }
+  constructor(private readonly options: Readonly<DocsClientOptions>) {}
 
   createCollection(body: { name: string; embedding_model?: string }): Promise<CollectionRecord> {
     return this.json('POST', 'api/collections', JSON.stringify(body));
@@ -85,44 +78,8 @@ export class DocsClient {
   }
 
   private async json<Result>(method: Method, path: string, body?: string | FormData): Promise<Result> {
-    const headers: Record<string, string> = {};
-    if (this.options.token !== null) headers.authorization = `Bearer ${this.options.token}`;
-    if (typeof body === 'string') headers['content-type'] = 'application/json';
-    let status: number;
-    let text: string;
-    try {
-      const response = await request(new URL(path, this.base), {
-        method,
-        headers,
-        body: body ?? null,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new SlipwayError(
-        'upstream_unavailable',
-        `cannot reach Slipway at ${this.options.url}: ${reason}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (status >= 400) throw errorOf(status, text);
-    return JSON.parse(text) as Result;
+    return JSON.parse(
+      await sendToSlipway(this.options, body === undefined ? { method, path } : { method, path, body }),
+    ) as Result;
   }
-}
-
-function errorOf(status: number, text: string): SlipwayError {
-  let message = `Slipway answered HTTP ${status}.`;
-  let code: ErrorCode = status >= 500 ? 'upstream_error' : 'invalid_request';
-  try {
-    const body = JSON.parse(text) as { error?: { message?: unknown; code?: unknown } };
-    if (typeof body.error?.message === 'string') message = body.error.message;
-    if (isErrorCode(body.error?.code)) code = body.error.code;
-  } catch {
-    // Not an OpenAI error body: the status says enough.
-  }
-  return new SlipwayError(code, message, { upstreamStatus: status });
 }
