@@ -8,7 +8,7 @@ import type {
   JobQueueStats,
   QueuedJob,
 } from '../../../ports/job-queue.js';
-import type { GetMessage } from 'amqplib';
+import type { Channel, GetMessage } from 'amqplib';
 import { SlipwayError } from '../../../core/errors.js';
 import { BrokerDeadline } from './rabbitmq-broker-deadline.js';
 import { RabbitMqConnection } from './rabbitmq-connection.js';
@@ -260,8 +260,8 @@ class RabbitMqJobQueue implements JobQueue {
   }
 
   /**
-   * Fetches up to `limit` dead letters of `name` unacknowledged (the count is taken first, so that messages put
-   * back are not fetched again), lets `use` choose which to remove, acks those and puts the rest back.
+   * Fetches up to `limit` dead letters of `name` unacknowledged, lets `use` choose which to remove, acks those
+   * and puts the rest back.
    */
   private async withHeldDeadLetters(
     name: string,
@@ -272,9 +272,11 @@ class RabbitMqJobQueue implements JobQueue {
     const channel = await model.createChannel();
     try {
       const queue = this.topology.deadLetterQueue(name);
-      const { messageCount } = await channel.checkQueue(queue);
+      // Not bounded by checkQueue's messageCount: a quorum queue reports it from metrics that lag behind a
+      // confirmed publish (a dead letter just written read as 0). Held messages stay unacknowledged until the
+      // end, so `get` cannot return one twice, and it answers false once the queue holds no other.
       const held: GetMessage[] = [];
-      while (held.length < Math.min(limit, messageCount)) {
+      while (held.length < limit) {
         const message = await channel.get(queue, { noAck: false });
         if (message === false) break;
         held.push(message);
@@ -284,6 +286,7 @@ class RabbitMqJobQueue implements JobQueue {
         if (removed.has(message)) channel.ack(message);
         else channel.nack(message, false, true);
       }
+      await untilPutBack(channel, queue, held.length - removed.size);
     } finally {
       // Closing the channel also puts back anything still held if `use` threw.
       await channel.close().catch(() => undefined);
@@ -296,5 +299,24 @@ class RabbitMqJobQueue implements JobQueue {
 
   private assertOpen(): void {
     if (this.closing) throw new SlipwayError('upstream_unavailable', 'The RabbitMQ job queue is closed');
+  }
+}
+
+const PUT_BACK_POLL_MS = 10;
+const PUT_BACK_WAIT_MS = 2_000;
+
+/**
+ * Waits until the queue counts at least `kept` ready messages again. A quorum queue applies a nack with requeue
+ * through its Raft log after the nack is sent, so a listing right after this one could otherwise find the
+ * put-back dead letters missing (seen in the model test). Gives up quietly after PUT_BACK_WAIT_MS: the messages
+ * are back by then in all but a broker in trouble, which the next call reports.
+ */
+async function untilPutBack(channel: Channel, queue: string, kept: number): Promise<void> {
+  if (kept <= 0) return;
+  const giveUpAt = Date.now() + PUT_BACK_WAIT_MS;
+  while (Date.now() < giveUpAt) {
+    const { messageCount } = await channel.checkQueue(queue);
+    if (messageCount >= kept) return;
+    await new Promise((resolve) => setTimeout(resolve, PUT_BACK_POLL_MS));
   }
 }
