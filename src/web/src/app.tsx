@@ -9,6 +9,8 @@ import { LoginPage } from './pages/login-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { PeoplePage } from './pages/people-page.js';
+import { PrincipalDetailPage } from './pages/principals/principal-detail-page.js';
+import { PrincipalsPage } from './pages/principals/principals-page.js';
 import { QueuePage } from './pages/queue-page.js';
 import { PromptDetailPage } from './pages/prompts/prompt-detail-page.js';
 import { PromptsPage } from './pages/prompts/prompts-page.js';
@@ -48,6 +50,8 @@ export function App() {
             <Route path="/batches" element={<BatchesPage />} />
             <Route path="/audit" element={<AuditPage />} />
             <Route path="/retrieval" element={<RetrievalPage />} />
+            <Route path="/principals" element={<PrincipalsPage />} />
+            <Route path="/principals/:id" element={<PrincipalDetailPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

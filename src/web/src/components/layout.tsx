@@ -15,6 +15,7 @@ const NAV = [
   { to: '/batches', label: 'Batches', adminOnly: false },
   { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/retrieval', label: 'Documents', adminOnly: false },
+  { to: '/principals', label: 'End users', adminOnly: false },
 ] as const;
 
 /** The signed-in frame: header with navigation and the user, then the current page. */

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { apiPost } from '../../api/client.js';
 import { EmptyState, ErrorState } from '../../components/query-states.js';
 import type { RetrievalPreview } from './retrieval-types.js';
@@ -7,7 +8,9 @@ import type { RetrievalPreview } from './retrieval-types.js';
 /** "Search as user X": exactly what a directory end user's search returns, with the decision facts (audited). */
 export function PreviewPanel() {
   const [collection, setCollection] = useState('');
-  const [endUser, setEndUser] = useState('');
+  // `?end_user=` comes from an end user's page ("Search the documents as …").
+  const [searchParams] = useSearchParams();
+  const [endUser, setEndUser] = useState(searchParams.get('end_user') ?? '');
   const [query, setQuery] = useState('');
   const preview = useMutation({
     mutationFn: () =>

@@ -1,0 +1,51 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { apiDelete } from '../../api/client.js';
+import { ErrorState } from '../../components/query-states.js';
+import { endUserApiPath } from './principal-types.js';
+
+/** Deletes an end user after a confirmation, then returns to the list. */
+export function DeleteEndUser({ id }: { id: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const remove = useMutation({
+    mutationFn: () => apiDelete<void>(endUserApiPath(id)),
+    // Leave the page first: removing the entry while the page still shows it would refetch it into a 404.
+    onSuccess: async () => {
+      await navigate('/principals');
+      queryClient.removeQueries({ queryKey: ['principal', id] });
+      await queryClient.invalidateQueries({ queryKey: ['principals'] });
+    },
+  });
+  if (!confirming) {
+    return (
+      <button type="button" className="button button-danger" onClick={() => setConfirming(true)}>
+        Delete end user
+      </button>
+    );
+  }
+  return (
+    <div className="notice" role="alertdialog" aria-label={`Delete ${id}?`}>
+      <p>
+        Delete <strong>{id}</strong>? Keys that name this end user are refused from then on; a sync file that
+        lists them adds them back.
+      </p>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={remove.isPending}
+          onClick={() => remove.mutate()}
+        >
+          Confirm delete
+        </button>
+        <button type="button" className="button" onClick={() => setConfirming(false)}>
+          Cancel
+        </button>
+      </div>
+      {remove.isError ? <ErrorState error={remove.error} title="Could not delete" /> : null}
+    </div>
+  );
+}
