@@ -15,9 +15,11 @@ const REQUEST_TIMEOUT_MS = 10_000;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** `12/40 documents, 3 failed`. */
+/** `12/40 documents, 3 failed`, and `, 1 cancelled` when documents were deleted before they were indexed. */
 function progressOf(run: IngestionRun): string {
-  return `${run.done + run.failed}/${run.total} documents, ${run.failed} failed`;
+  const handled = run.done + run.failed + run.cancelled;
+  const cancelled = run.cancelled > 0 ? `, ${run.cancelled} cancelled` : '';
+  return `${handled}/${run.total} documents, ${run.failed} failed${cancelled}`;
 }
 
 /** A client for the URL and token in effect (`--url`/`--token` over the environment). */

@@ -14,7 +14,7 @@ export interface VectorStoreFilesCompositionDeps {
   store: Pick<BatchStore, 'getFile' | 'insertFile' | 'deleteFile'> &
     FileBlobStore &
     VectorStoreFileStore &
-    Pick<DocumentCatalog, 'getIngestionRun' | 'getIngestionItem' | 'finishIngestionItem' | 'getDocument'>;
+    Pick<DocumentCatalog, 'getIngestionRun' | 'getIngestionItem' | 'getDocument'>;
   retrieval: Pick<
     Awaited<ReturnType<typeof composeRetrieval>>,
     'collections' | 'documents' | 'startIngestion' | 'levels'

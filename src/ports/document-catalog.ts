@@ -1,5 +1,10 @@
 import type { AccessRule } from '../core/access/access-rule.js';
-import type { CollectionRecord, DocumentRecord, IngestionRun } from '../core/documents/document.js';
+import type {
+  CollectionRecord,
+  DocumentRecord,
+  IngestionOutcome,
+  IngestionRun,
+} from '../core/documents/document.js';
 import type { Role } from '../core/identity.js';
 import type { QueuedJob } from './job-queue.js';
 
@@ -14,7 +19,7 @@ export interface IngestionItem {
   /** The uploaded bytes; empty once the item is handled (they are dropped to free the space). */
   content: Uint8Array;
   rule: AccessRule;
-  outcome: 'done' | 'failed' | null;
+  outcome: IngestionOutcome | null;
   error: string | null;
 }
 
@@ -44,9 +49,14 @@ export interface NewIngestionRun {
  * - `createIngestionRun` stores the run, its items and the jobs that will ingest them in one transaction: all or
  *   nothing, so that no job names an item that is not stored and no item waits for a job that was never queued.
  *   A run id that exists is `conflict`.
- * - `finishIngestionItem` records an item's outcome once: a second call for the same (run, document) changes
- *   nothing and returns false (jobs are delivered at least once). It drops the item's bytes.
- * - A run's `done`, `failed` and `status` are counted from its items.
+ * - `finishIngestionItem` records an item's outcome once: a second call for the same (run, document), or a call
+ *   for an item cancelled meanwhile, changes nothing and returns false (jobs are delivered at least once). It
+ *   drops the item's bytes, and puts the `document` it is given in the same transaction, only when it records
+ *   the outcome: a document deleted while it was being ingested is never written back.
+ * - `cancelIngestionItems` marks every unfinished item of a document, in any run of its collection, cancelled,
+ *   dropping their bytes; items already handled keep their outcome. Together with the rule above, whichever of
+ *   a job's finish and a deletion's cancel comes first decides, and the other changes nothing.
+ * - A run's `done`, `failed`, `cancelled` and `status` are counted from its items.
  * @example await catalog.createIngestionRun(run, items, jobs);
  */
 export interface DocumentCatalog {
@@ -69,12 +79,18 @@ export interface DocumentCatalog {
   getIngestionRun(id: string): Promise<(IngestionRun & { actor: IngestionActor }) | null>;
   /** Null when there is no such item. */
   getIngestionItem(runId: string, documentId: string): Promise<IngestionItem | null>;
-  /** True when this call recorded the outcome; false when the item was already handled (or does not exist). */
+  /**
+   * True when this call recorded the outcome (and put `document`, when given); false when the item was already
+   * handled or cancelled (or does not exist), and then nothing is written.
+   */
   finishIngestionItem(outcome: {
     runId: string;
     documentId: string;
-    outcome: 'done' | 'failed';
+    outcome: Exclude<IngestionOutcome, 'cancelled'>;
     error: string | null;
     at: number;
+    document?: DocumentRecord;
   }): Promise<boolean>;
+  /** How many unfinished items of the document this call cancelled. */
+  cancelIngestionItems(document: { collection: string; documentId: string; at: number }): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Gate } from '../../test/doubles/gate.js';
 import { ManualClock } from '../../test/doubles/manual-clock.js';
 import { SeededRandom } from '../../test/doubles/seeded-random.js';
 import { createDocumentParser } from '../adapters/document-parsers/index.js';
@@ -10,7 +11,7 @@ import { DEFAULT_CLASSIFICATION_LEVELS } from '../core/access/classification-lev
 import { SlipwayError } from '../core/errors.js';
 import type { IngestionActor } from '../ports/document-catalog.js';
 import type { Store } from '../ports/store.js';
-import type { VectorIndex } from '../ports/vector-index.js';
+import type { IndexedDocument, VectorIndex } from '../ports/vector-index.js';
 import type { CreateEmbeddingsInput, CreateEmbeddingsResult } from './create-embeddings.js';
 import type { AuditEntry } from './record-audit.js';
 import type { DocumentsDeps } from './documents-deps.js';
@@ -28,14 +29,34 @@ const finance = accessFilterFor(
 );
 const anyone = accessFilterFor({ kind: 'anonymous' }, levels);
 
+/** The index, with each `replaceDocument` stopping at `gate` before or after its write. */
+function indexStoppingAt(index: VectorIndex, gate: Gate, when: 'before' | 'after'): VectorIndex {
+  return new Proxy(index, {
+    get(target, property) {
+      if (property !== 'replaceDocument') {
+        const member: unknown = Reflect.get(target, property);
+        return typeof member === 'function' ? member.bind(target) : member;
+      }
+      return async (document: IndexedDocument) => {
+        if (when === 'before') await gate.wait();
+        await target.replaceDocument(document);
+        if (when === 'after') await gate.wait();
+      };
+    },
+  });
+}
+
 /** Embeds a text as counts of a, e, o and other letters, or fails as told; records the inputs. */
 class FakeEmbeddings {
   readonly inputs: string[][] = [];
   failure: SlipwayError | null = null;
+  /** When set, each call waits here first. */
+  gate: Gate | null = null;
 
-  readonly create = (input: CreateEmbeddingsInput): Promise<CreateEmbeddingsResult> => {
+  readonly create = async (input: CreateEmbeddingsInput): Promise<CreateEmbeddingsResult> => {
     const texts = Array.isArray(input.request.input) ? (input.request.input as string[]) : [];
     this.inputs.push(texts);
+    if (this.gate !== null) await this.gate.wait();
     if (this.failure !== null) return Promise.reject(this.failure);
     const vector = (text: string) =>
       ['a', 'e', 'o'].map((letter) => text.split(letter).length).concat(text.length);
@@ -229,6 +250,98 @@ describe('document ingestion services', () => {
       documents.remove({ collection: 'handbook', documentId: 'a.txt', actor: ADMIN }),
     ).rejects.toMatchObject({
       code: 'not_found',
+    });
+  });
+
+  describe('deleting a document while it is being ingested', () => {
+    const remove = (documentId: string) =>
+      makeDocumentManagement(deps).remove({ collection: 'handbook', documentId, actor: ADMIN });
+    const expectGone = async (runId: string) => {
+      await expect(search()).resolves.toEqual([]);
+      await expect(store.getDocument('handbook', 'a.txt')).resolves.toBeNull();
+      expect(await store.getIngestionItem(runId, 'a.txt')).toMatchObject({ outcome: 'cancelled' });
+      expect(await store.getIngestionRun(runId)).toMatchObject({
+        done: 0,
+        failed: 0,
+        cancelled: 1,
+        status: 'completed',
+      });
+      expect(audit.map((entry) => entry.action)).not.toContain('document.ingest');
+    };
+
+    it('does nothing in a job whose document was deleted before it ran; a new upload ingests again', async () => {
+      const started = await upload('a.txt', LONG);
+      await remove('a.txt');
+      await run(started.id, 'a.txt');
+      expect(embeddings.inputs).toEqual([]);
+      await expectGone(started.id);
+      expect(audit.at(-1)).toMatchObject({ action: 'document.delete', detail: { cancelledIngestions: 1 } });
+
+      const again = await upload('a.txt', LONG);
+      await run(again.id, 'a.txt');
+      expect((await search()).length).toBeGreaterThan(0);
+      expect((await store.getDocument('handbook', 'a.txt'))?.status).toBe('ready');
+    });
+
+    it('writes nothing to the index when the document is deleted while the job embeds it', async () => {
+      const gate = new Gate();
+      embeddings.gate = gate;
+      const started = await upload('a.txt', LONG);
+      const job = run(started.id, 'a.txt');
+      await gate.reached;
+      await remove('a.txt');
+      // A re-upload indexed meanwhile would be lost to a late write, and to the removal that undoes it.
+      embeddings.gate = null;
+      const again = await upload('a.txt', 'Only one short sentence now.');
+      await run(again.id, 'a.txt');
+      gate.open();
+      await job;
+      expect((await search()).map((chunk) => chunk.text)).toEqual(['Only one short sentence now.']);
+      expect(await store.getIngestionRun(started.id)).toMatchObject({ cancelled: 1, status: 'completed' });
+      expect(await store.getIngestionRun(again.id)).toMatchObject({ done: 1, status: 'completed' });
+    });
+
+    it.each(['before', 'after'] as const)(
+      'removes the document from the index again when it is deleted just %s the index write',
+      async (when) => {
+        const gate = new Gate();
+        const started = await upload('a.txt', LONG);
+        const job = makeIngestDocument({ ...deps, index: indexStoppingAt(index, gate, when) })(
+          { runId: started.id, documentId: 'a.txt' },
+          { finalAttempt: false, signal: new AbortController().signal },
+        );
+        await gate.reached;
+        await remove('a.txt');
+        await expect(search()).resolves.toEqual([]);
+        gate.open();
+        await job;
+        await expectGone(started.id);
+      },
+    );
+
+    it('keeps what a duplicate delivery of the job indexed when the other delivery finished first', async () => {
+      const gate = new Gate();
+      const started = await upload('a.txt', LONG);
+      const late = makeIngestDocument({ ...deps, index: indexStoppingAt(index, gate, 'after') })(
+        { runId: started.id, documentId: 'a.txt' },
+        { finalAttempt: false, signal: new AbortController().signal },
+      );
+      await gate.reached;
+      await run(started.id, 'a.txt');
+      gate.open();
+      await late;
+      expect((await search()).length).toBeGreaterThan(0);
+      expect(await store.getIngestionRun(started.id)).toMatchObject({ done: 1, status: 'completed' });
+    });
+
+    it('leaves nothing when the document is deleted after its job finished', async () => {
+      const started = await upload('a.txt', LONG);
+      await run(started.id, 'a.txt');
+      await remove('a.txt');
+      await expect(search()).resolves.toEqual([]);
+      await expect(store.getDocument('handbook', 'a.txt')).resolves.toBeNull();
+      expect(await store.getIngestionRun(started.id)).toMatchObject({ done: 1, cancelled: 0 });
+      expect(audit.at(-1)).toMatchObject({ action: 'document.delete', detail: { cancelledIngestions: 0 } });
     });
   });
 });

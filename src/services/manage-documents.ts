@@ -7,19 +7,24 @@ import type { DocumentsDeps } from './documents-deps.js';
 export interface DocumentManagement {
   /** `not_found` for an unknown collection. */
   list(query: { collection: string; limit: number; after?: string }): Promise<DocumentRecord[]>;
-  /** Removes every chunk and vector of the document, then its catalog row; audited `document.delete`. */
+  /**
+   * Cancels the document's unfinished ingestion, removes every chunk and vector of it, then its catalog row;
+   * audited `document.delete`. `not_found` when there was nothing of it: no chunks, no row, no pending ingestion.
+   */
   remove(input: { collection: string; documentId: string; actor: IngestionActor }): Promise<void>;
   /** `not_found` for an unknown run. */
   getRun(id: string): Promise<IngestionRun>;
 }
 
 /**
- * Lists documents, deletes them (from the vector index first, so that no search finds a deleted document's
- * chunks even if the catalog write then fails) and reports ingestion runs.
+ * Lists documents, deletes them and reports ingestion runs. A deletion cancels the document's unfinished
+ * ingestion items first, so that no `docs.ingest` job can record it afterwards (one that indexes it anyway
+ * removes it again: see ingest-document.ts); then it deletes from the vector index before the catalog, so that
+ * no search finds a deleted document's chunks even if the catalog write then fails.
  * @example await documents.remove({ collection: 'handbook', documentId: 'travel.md', actor });
  */
 export function makeDocumentManagement(
-  deps: Pick<DocumentsDeps, 'catalog' | 'index' | 'recordAudit'>,
+  deps: Pick<DocumentsDeps, 'catalog' | 'index' | 'recordAudit' | 'clock'>,
 ): DocumentManagement {
   return {
     async list(query) {
@@ -30,15 +35,21 @@ export function makeDocumentManagement(
     },
     async remove(input) {
       const { collection, documentId } = input;
+      const cancelled = await deps.catalog.cancelIngestionItems({
+        collection,
+        documentId,
+        at: deps.clock.now(),
+      });
       const fromIndex = await deps.index.deleteDocument({ collection, documentId });
       const fromCatalog = await deps.catalog.deleteDocument(collection, documentId);
-      if (!fromIndex && !fromCatalog) {
+      if (cancelled === 0 && !fromIndex && !fromCatalog) {
         throw new SlipwayError('not_found', `No document "${documentId}" in collection "${collection}".`);
       }
       await deps.recordAudit({
         actor: input.actor,
         action: 'document.delete',
         target: `${collection}/${documentId}`,
+        detail: { cancelledIngestions: cancelled },
       });
     },
     async getRun(id) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Gate } from '../../test/doubles/gate.js';
 import { ManualClock } from '../../test/doubles/manual-clock.js';
 import { SeededRandom } from '../../test/doubles/seeded-random.js';
 import { createDocumentParser } from '../adapters/document-parsers/index.js';
@@ -95,7 +96,7 @@ describe('vector-store files', () => {
       maxFileBytes: 1_000,
       removeFromVectorStore: (input) => attachments.remove(input),
     });
-    return { attachments, files };
+    return { attachments, files, documents };
   }
   const runJob = (runId: string, fileId: string) =>
     makeIngestDocument(deps)(
@@ -145,6 +146,63 @@ describe('vector-store files', () => {
     await runJob(added.runId, file.id);
     expect((await index.getCollection('reports'))?.documents).toBe(0);
     await expect(attachments.get('reports', file.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('never indexes a file removed while its job embeds it', async () => {
+    const gate = new Gate();
+    deps.createEmbeddings = async (input) => {
+      await gate.wait();
+      return embed(input);
+    };
+    const { attachments, files } = services();
+    const file = await files.upload({
+      caller: ADMIN,
+      filename: 'q3.txt',
+      purpose: 'assistants',
+      content: TEXT,
+    });
+    const added = await attachments.add({
+      caller: ADMIN,
+      collection: 'reports',
+      fileId: file.id,
+      attributes: {},
+    });
+    const job = runJob(added.runId, file.id);
+    await gate.reached;
+    await attachments.remove({ caller: ADMIN, collection: 'reports', fileId: file.id });
+    gate.open();
+    await job;
+    expect((await index.getCollection('reports'))?.documents).toBe(0);
+    await expect(store.getDocument('reports', file.id)).resolves.toBeNull();
+    expect(await store.getIngestionItem(added.runId, file.id)).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('reports a file whose document was deleted before it was indexed as cancelled, with no error', async () => {
+    const { attachments, files, documents } = services();
+    const file = await files.upload({
+      caller: ADMIN,
+      filename: 'q3.txt',
+      purpose: 'assistants',
+      content: TEXT,
+    });
+    const added = await attachments.add({
+      caller: ADMIN,
+      collection: 'reports',
+      fileId: file.id,
+      attributes: {},
+    });
+    await documents.remove({
+      collection: 'reports',
+      documentId: file.id,
+      actor: { kind: 'api_key', id: ADMIN.keyId, role: 'admin', label: ADMIN.keyId },
+    });
+    await runJob(added.runId, file.id);
+    expect(await attachments.get('reports', file.id)).toMatchObject({
+      status: 'cancelled',
+      error: null,
+      usageBytes: 0,
+    });
+    expect((await index.getCollection('reports'))?.documents).toBe(0);
   });
 
   it('reports a file that cannot be read as failed, with the reason', async () => {

@@ -24,7 +24,7 @@ export interface VectorStoreFilesDeps {
   store: Pick<BatchStore, 'getFile'> &
     Pick<FileBlobStore, 'readFileBlob'> &
     VectorStoreFileStore &
-    Pick<DocumentCatalog, 'getIngestionRun' | 'getIngestionItem' | 'finishIngestionItem' | 'getDocument'>;
+    Pick<DocumentCatalog, 'getIngestionRun' | 'getIngestionItem' | 'getDocument'>;
   collections: Pick<DocumentCollections, 'get'>;
   startIngestion: StartIngestion;
   removeDocument: DocumentManagement['remove'];
@@ -40,8 +40,6 @@ export interface VectorStoreFileView extends VectorStoreFileRecord {
   /** The bytes of the indexed document; 0 until it is indexed. */
   usageBytes: number;
 }
-
-const REMOVED_BEFORE_INDEXED = 'Removed from the vector store before it was indexed.';
 
 const actorOf = (caller: Caller): IngestionActor => ({
   kind: 'api_key',
@@ -89,6 +87,8 @@ export function makeVectorStoreFiles(deps: VectorStoreFilesDeps) {
     }
     const item = await deps.store.getIngestionItem(record.runId, record.fileId);
     const status = vectorStoreFileStatusOf(item?.outcome ?? 'failed');
+    // No last error: its document was deleted before it was indexed, which is no failure of the file.
+    if (status === 'cancelled') return { ...record, status, error: null, usageBytes: 0 };
     if (status !== 'completed') {
       return { ...record, status, error: item?.error ?? 'The ingestion is gone.', usageBytes: 0 };
     }
@@ -151,14 +151,7 @@ export function makeVectorStoreFiles(deps: VectorStoreFilesDeps) {
   async function remove(input: { caller: Caller; collection: string; fileId: string }): Promise<void> {
     authorize(input.caller, 'manage');
     const record = await recordOf(input.collection, input.fileId);
-    // A job not yet run then finds its item handled and skips it, rather than indexing a removed file.
-    await deps.store.finishIngestionItem({
-      runId: record.runId,
-      documentId: record.fileId,
-      outcome: 'failed',
-      error: REMOVED_BEFORE_INDEXED,
-      at: deps.clock.now(),
-    });
+    // Removing the document cancels its ingestion too, whether the job has not run yet or is running now.
     try {
       await deps.removeDocument({
         collection: record.collection,
@@ -166,7 +159,7 @@ export function makeVectorStoreFiles(deps: VectorStoreFilesDeps) {
         actor: actorOf(input.caller),
       });
     } catch (error) {
-      // Nothing was indexed yet (or it failed): there is nothing to remove but the record.
+      // Nothing was indexed or pending (its ingestion failed): there is nothing to remove but the record.
       if (!(error instanceof SlipwayError && error.code === 'not_found')) throw error;
     }
     await deps.store.deleteVectorStoreFile(record.collection, record.fileId);

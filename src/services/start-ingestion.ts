@@ -99,6 +99,7 @@ export function makeStartIngestion(
       total: items.length,
       done: 0,
       failed: 0,
+      cancelled: 0,
       status: 'running',
       createdAt,
       createdBy: input.actor.label,

@@ -143,6 +143,7 @@ export function describeDocumentCatalogContract(name: string, open: () => Promis
         total: 2,
         done: 0,
         failed: 0,
+        cancelled: 0,
         status: 'running',
         createdAt: T0,
         createdBy: 'admin@example.com',
@@ -181,6 +182,87 @@ export function describeDocumentCatalogContract(name: string, open: () => Promis
         error: 'corrupt',
       });
       await expect(finish('none', 'done', T0)).resolves.toBe(false);
+    });
+
+    it('puts the document with the outcome it records, and writes nothing for one it refuses', async () => {
+      await store.createIngestionRun(aRun(), [anItem('doc-1')], []);
+      const finish = (document: DocumentRecord) =>
+        store.finishIngestionItem({
+          runId: 'ing_1',
+          documentId: 'doc-1',
+          outcome: 'done',
+          error: null,
+          at: T0 + 1,
+          document,
+        });
+      const indexed = aDocument();
+      await expect(finish(indexed)).resolves.toBe(true);
+      await expect(store.getDocument('handbook', 'doc-1')).resolves.toEqual(indexed);
+      await expect(finish(aDocument({ chunkCount: 99 }))).resolves.toBe(false);
+      await expect(store.getDocument('handbook', 'doc-1')).resolves.toEqual(indexed);
+    });
+
+    it("cancels a document's unfinished items in every run of its collection, and they refuse an outcome", async () => {
+      await store.createIngestionRun(aRun(), [anItem('doc-1'), anItem('doc-2')], []);
+      await store.createIngestionRun(aRun({ id: 'ing_2' }), [anItem('doc-1')], []);
+      await store.createIngestionRun(aRun({ id: 'ing_3', collection: 'other' }), [anItem('doc-1')], []);
+      await store.createIngestionRun(aRun({ id: 'ing_4' }), [anItem('doc-1')], []);
+      const finish = (runId: string, documentId: string, document?: DocumentRecord) =>
+        store.finishIngestionItem({
+          runId,
+          documentId,
+          outcome: 'done',
+          error: null,
+          at: T0 + 1,
+          ...(document === undefined ? {} : { document }),
+        });
+      await expect(finish('ing_1', 'doc-2')).resolves.toBe(true);
+      await expect(finish('ing_4', 'doc-1')).resolves.toBe(true);
+
+      const cancel = () =>
+        store.cancelIngestionItems({ collection: 'handbook', documentId: 'doc-1', at: T0 + 5 });
+      await expect(cancel()).resolves.toBe(2);
+      await expect(cancel()).resolves.toBe(0);
+      expect(await store.getIngestionItem('ing_1', 'doc-1')).toMatchObject({
+        outcome: 'cancelled',
+        error: null,
+        content: new Uint8Array(),
+      });
+      await expect(finish('ing_2', 'doc-1', aDocument())).resolves.toBe(false);
+      await expect(store.getDocument('handbook', 'doc-1')).resolves.toBeNull();
+      expect(await store.getIngestionRun('ing_1')).toMatchObject({
+        total: 2,
+        done: 1,
+        failed: 0,
+        cancelled: 1,
+        status: 'completed',
+        finishedAt: T0 + 5,
+      });
+      expect(await store.getIngestionItem('ing_3', 'doc-1')).toMatchObject({ outcome: null });
+      expect(await store.getIngestionItem('ing_4', 'doc-1')).toMatchObject({ outcome: 'done' });
+    });
+
+    it('ends with no document row whichever of a finish and a deletion (cancel, then delete) comes first', async () => {
+      const ids = Array.from({ length: 24 }, (_, n) => `doc-${n}`);
+      await store.createIngestionRun(aRun(), ids.map(anItem), []);
+      const finish = (id: string) =>
+        store.finishIngestionItem({
+          runId: 'ing_1',
+          documentId: id,
+          outcome: 'done',
+          error: null,
+          at: T0 + 1,
+          document: aDocument({ id }),
+        });
+      const remove = async (id: string) => {
+        await store.cancelIngestionItems({ collection: 'handbook', documentId: id, at: T0 + 1 });
+        await store.deleteDocument('handbook', id);
+      };
+      // Started together, so that on PostgreSQL they overlap on the pool's connections.
+      await Promise.all(ids.flatMap((id) => [finish(id), remove(id)]));
+      await expect(store.listDocuments({ collection: 'handbook', limit: 100 })).resolves.toEqual([]);
+      const outcomes = await Promise.all(ids.map((id) => store.getIngestionItem('ing_1', id)));
+      expect(outcomes.every((item) => item?.outcome === 'done' || item?.outcome === 'cancelled')).toBe(true);
     });
   });
 }

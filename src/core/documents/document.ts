@@ -38,6 +38,12 @@ export interface DocumentRecord {
 
 export type IngestionRunStatus = 'running' | 'completed' | 'failed';
 
+/**
+ * How one document of a run ended: indexed (or found unchanged), failed, or cancelled because the document was
+ * deleted before its ingestion finished.
+ */
+export type IngestionOutcome = 'done' | 'failed' | 'cancelled';
+
 /** One upload of one or more documents, ingested by `docs.ingest` jobs; its counts are the progress. */
 export interface IngestionRun {
   id: string;
@@ -46,17 +52,21 @@ export interface IngestionRun {
   /** Documents ingested (or found unchanged). */
   done: number;
   failed: number;
-  /** `completed` when every document is done or failed and none failed, `failed` when some failed. */
+  /** Documents deleted before their ingestion finished: nothing of them is indexed. */
+  cancelled: number;
+  /**
+   * `completed` when every document is done, failed or cancelled and none failed, `failed` when some failed.
+   */
   status: IngestionRunStatus;
   createdAt: number;
   createdBy: string;
   finishedAt: number | null;
 }
 
-/** The status a run has once `done + failed` documents of `total` have been handled. */
+/** The status a run has once `done + failed + cancelled` documents of `total` have been handled. */
 export function ingestionRunStatusOf(
-  counts: Pick<IngestionRun, 'total' | 'done' | 'failed'>,
+  counts: Pick<IngestionRun, 'total' | 'done' | 'failed' | 'cancelled'>,
 ): IngestionRunStatus {
-  if (counts.done + counts.failed < counts.total) return 'running';
+  if (counts.done + counts.failed + counts.cancelled < counts.total) return 'running';
   return counts.failed === 0 ? 'completed' : 'failed';
 }

@@ -1,3 +1,5 @@
+import type { IngestionOutcome } from './document.js';
+
 /** Attribute values as OpenAI's vector-store files take them. */
 export type VectorStoreFileAttributes = Readonly<Record<string, string | number | boolean>>;
 
@@ -15,11 +17,19 @@ export interface VectorStoreFileRecord {
   createdAt: number;
 }
 
-/** OpenAI's statuses of a vector-store file, less `cancelled`, which Slipway never reaches. */
-export type VectorStoreFileStatus = 'in_progress' | 'completed' | 'failed';
+/** OpenAI's statuses of a vector-store file; `cancelled` is one whose document was deleted before it was indexed. */
+export type VectorStoreFileStatus = 'in_progress' | 'completed' | 'failed' | 'cancelled';
 
 /** The status of a vector-store file whose ingestion item has this outcome (null: not handled yet). */
-export function vectorStoreFileStatusOf(outcome: 'done' | 'failed' | null): VectorStoreFileStatus {
-  if (outcome === null) return 'in_progress';
-  return outcome === 'done' ? 'completed' : 'failed';
+export function vectorStoreFileStatusOf(outcome: IngestionOutcome | null): VectorStoreFileStatus {
+  switch (outcome) {
+    case null:
+      return 'in_progress';
+    case 'done':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'cancelled';
+  }
 }

@@ -4,6 +4,7 @@ import {
   type CollectionRecord,
   type DocumentRecord,
   type DocumentStatus,
+  type IngestionOutcome,
   ingestionRunStatusOf,
   type IngestionRun,
 } from '../../../core/documents/document.js';
@@ -85,6 +86,14 @@ export const toItemRow = (
   finished_at: null,
 });
 
+const INGESTION_OUTCOMES: ReadonlySet<string | null> = new Set<IngestionOutcome>([
+  'done',
+  'failed',
+  'cancelled',
+]);
+const isIngestionOutcome = (outcome: string | null): outcome is IngestionOutcome =>
+  INGESTION_OUTCOMES.has(outcome);
+
 export const toIngestionItem = (row: Selectable<IngestionItemsTable>): IngestionItem => ({
   runId: row.run_id,
   documentId: row.document_id,
@@ -93,7 +102,7 @@ export const toIngestionItem = (row: Selectable<IngestionItemsTable>): Ingestion
   mediaType: row.media_type,
   content: new Uint8Array(Buffer.from(row.content, 'base64')),
   rule: parseAccessRule(decodeJson(row.access_rule)),
-  outcome: row.outcome === 'done' || row.outcome === 'failed' ? row.outcome : null,
+  outcome: isIngestionOutcome(row.outcome) ? row.outcome : null,
   error: row.error,
 });
 
@@ -102,6 +111,7 @@ export interface RunCounts {
   total: number | string | bigint;
   done: number | string | bigint | null;
   failed: number | string | bigint | null;
+  cancelled: number | string | bigint | null;
   last: number | string | bigint | null;
 }
 
@@ -113,13 +123,15 @@ export function toIngestionRun(
   const total = Number(counts.total);
   const done = Number(counts.done ?? 0);
   const failed = Number(counts.failed ?? 0);
-  const status = ingestionRunStatusOf({ total, done, failed });
+  const cancelled = Number(counts.cancelled ?? 0);
+  const status = ingestionRunStatusOf({ total, done, failed, cancelled });
   return {
     id: row.id,
     collection: row.collection,
     total,
     done,
     failed,
+    cancelled,
     status,
     createdAt: Number(row.created_at),
     createdBy: actor.label,

@@ -25,7 +25,10 @@ import { encodeJson } from './json-column.js';
 import { runTransaction } from './run-transaction.js';
 import type { StorageDialect } from './storage-dialect.js';
 
-/** The documents catalog on either dialect; the SQLite store replaces `createIngestionRun` with a synchronous one. */
+/**
+ * The documents catalog on either dialect; the SQLite store replaces `createIngestionRun` and
+ * `finishIngestionItem`, its multi-statement writes, with synchronous ones.
+ */
 export class KyselyDocumentCatalog implements DocumentCatalog {
   constructor(
     private readonly db: Kysely<Database>,
@@ -60,13 +63,7 @@ export class KyselyDocumentCatalog implements DocumentCatalog {
   }
 
   async putDocument(document: DocumentRecord): Promise<void> {
-    const row = toDocumentRow(document);
-    const { collection: _collection, id: _id, ...changes } = row;
-    await this.db
-      .insertInto('documents')
-      .values(row)
-      .onConflict((conflict) => conflict.columns(['collection', 'id']).doUpdateSet(changes))
-      .execute();
+    await upsertDocument(this.db, document);
   }
 
   async getDocument(collection: string, id: string): Promise<DocumentRecord | null> {
@@ -145,6 +142,7 @@ export class KyselyDocumentCatalog implements DocumentCatalog {
         select.fn.countAll().as('total'),
         select.fn.sum<number>(sql`case when outcome = 'done' then 1 else 0 end`).as('done'),
         select.fn.sum<number>(sql`case when outcome = 'failed' then 1 else 0 end`).as('failed'),
+        select.fn.sum<number>(sql`case when outcome = 'cancelled' then 1 else 0 end`).as('cancelled'),
         select.fn.max('finished_at').as('last'),
       ])
       .where('run_id', '=', id)
@@ -168,14 +166,50 @@ export class KyselyDocumentCatalog implements DocumentCatalog {
     outcome: 'done' | 'failed';
     error: string | null;
     at: number;
+    document?: DocumentRecord;
   }): Promise<boolean> {
+    const { document } = outcome;
+    return runTransaction(this.db, async (transaction) => {
+      // The item first: its row lock is what a concurrent cancel waits for, so that the cancel then finds it
+      // handled and the deletion that follows removes the document written here.
+      const result = await transaction
+        .updateTable('ingestion_items')
+        .set({ outcome: outcome.outcome, error: outcome.error, finished_at: outcome.at, content: '' })
+        .where('run_id', '=', outcome.runId)
+        .where('document_id', '=', outcome.documentId)
+        .where('outcome', 'is', null)
+        .executeTakeFirst();
+      const recorded = result.numUpdatedRows > 0n;
+      if (recorded && document !== undefined) await upsertDocument(transaction, document);
+      return { result: recorded, commit: true };
+    });
+  }
+
+  async cancelIngestionItems(document: {
+    collection: string;
+    documentId: string;
+    at: number;
+  }): Promise<number> {
     const result = await this.db
       .updateTable('ingestion_items')
-      .set({ outcome: outcome.outcome, error: outcome.error, finished_at: outcome.at, content: '' })
-      .where('run_id', '=', outcome.runId)
-      .where('document_id', '=', outcome.documentId)
+      .set({ outcome: 'cancelled', finished_at: document.at, content: '' })
+      .where('document_id', '=', document.documentId)
       .where('outcome', 'is', null)
+      .where('run_id', 'in', (select) =>
+        select.selectFrom('ingestion_runs').select('id').where('collection', '=', document.collection),
+      )
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    return Number(result.numUpdatedRows);
   }
+}
+
+/** Creates or replaces a document row, keyed by (collection, id). */
+async function upsertDocument(db: Kysely<Database>, document: DocumentRecord): Promise<void> {
+  const row = toDocumentRow(document);
+  const { collection: _collection, id: _id, ...changes } = row;
+  await db
+    .insertInto('documents')
+    .values(row)
+    .onConflict((conflict) => conflict.columns(['collection', 'id']).doUpdateSet(changes))
+    .execute();
 }

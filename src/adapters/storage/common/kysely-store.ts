@@ -137,6 +137,7 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StorageDialect)
     getIngestionRun: (id) => documents.getIngestionRun(id),
     getIngestionItem: (runId, documentId) => documents.getIngestionItem(runId, documentId),
     finishIngestionItem: (outcome) => documents.finishIngestionItem(outcome),
+    cancelIngestionItems: (document) => documents.cancelIngestionItems(document),
     updateBreaker: (update) => breakers.updateBreaker(update),
     putFileBlob: (fileId, content) => fileBlobs.putFileBlob(fileId, content),
     readFileBlob: (fileId) => fileBlobs.readFileBlob(fileId),

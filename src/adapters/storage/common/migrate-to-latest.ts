@@ -19,6 +19,7 @@ import { createEndUserDirectoryMigration } from './migrations/0013-end-user-dire
 import { createDocumentsMigration } from './migrations/0014-documents.js';
 import { createSharedBreakersMigration } from './migrations/0015-shared-breakers.js';
 import { createFileBlobsMigration } from './migrations/0016-file-blobs.js';
+import { createUnfinishedIngestionItemsMigration } from './migrations/0017-unfinished-ingestion-items.js';
 
 export interface MigrateOptions {
   columnTypes: DialectColumnTypes;
@@ -63,5 +64,6 @@ export function storeMigrations(options: Pick<MigrateOptions, 'columnTypes'>): R
     '0014-documents': createDocumentsMigration(options.columnTypes),
     '0015-shared-breakers': createSharedBreakersMigration(),
     '0016-file-blobs': createFileBlobsMigration(options.columnTypes),
+    '0017-unfinished-ingestion-items': createUnfinishedIngestionItemsMigration(),
   };
 }

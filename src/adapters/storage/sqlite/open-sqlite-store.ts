@@ -72,6 +72,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     deleteFile: (id) => batchWrites.deleteFile(id),
     createBatch: (batch, jobs) => batchWrites.createBatch(batch, jobs),
     createIngestionRun: (run, items, jobs) => documentWrites.createIngestionRun(run, items, jobs),
+    finishIngestionItem: (finish) => documentWrites.finishIngestionItem(finish),
     finishBatch: async (finish) =>
       (await batchWrites.finishBatch(finish)) ? store.getBatch(finish.batchId) : null,
     // The ledger commits its queued group first: the connection is gone once Kysely is destroyed.
