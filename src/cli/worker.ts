@@ -33,10 +33,7 @@ async function runWorker(options: WorkerOptions): Promise<void> {
     await app.close();
     throw error;
   }
-  const settings = config.workers;
-  const consumed = workers.jobNames.map(
-    (name) => `${name} ×${settings.concurrency[name] ?? settings.defaultConcurrency}`,
-  );
+  const consumed = workers.jobNames.map((name) => `${name} ×${workers.concurrency[name]}`);
   process.stdout.write(
     [
       `Slipway worker ${workers.id} is running`,

@@ -75,6 +75,7 @@ describe('runWorkers', () => {
     const { queue, observed, options } = setUp([echoEntry(seen)]);
     const running = await runWorkers(options);
     expect(running.jobNames).toEqual(['echo']);
+    expect(running.concurrency).toEqual({ echo: 3 });
     expect(queue.consumers.get('echo')?.options).toEqual({ concurrency: 3 });
     await queue.deliver('echo', { payload: { text: 'hello' } });
     expect(seen).toEqual(['hello']);

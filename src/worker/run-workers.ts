@@ -31,6 +31,8 @@ export interface RunningWorkers {
   /** This process's row in the worker registry. */
   readonly id: string;
   readonly jobNames: readonly string[];
+  /** Deliveries each job name handles at once, as its consumer was opened with. */
+  readonly concurrency: Readonly<Record<string, number>>;
   /** Stops taking jobs, waits for the jobs in hand to settle, then removes this worker's heartbeat; idempotent. */
   stop(): Promise<void>;
 }
@@ -108,11 +110,14 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   heartbeat.unref();
 
   const consumers: JobConsumer[] = [];
+  const concurrency: Record<string, number> = {};
   try {
     for (const { entry, handle } of options.handlers) {
+      const handledAtOnce = options.concurrencyOf(entry.name);
+      concurrency[entry.name] = handledAtOnce;
       consumers.push(
         await options.queue.consume(entry.name, superviseHandler(entry, handle, options), {
-          concurrency: options.concurrencyOf(entry.name),
+          concurrency: handledAtOnce,
         }),
       );
     }
@@ -127,6 +132,7 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunningWor
   return {
     id,
     jobNames,
+    concurrency,
     stop() {
       stopping ??= (async () => {
         clearInterval(heartbeat);
