@@ -96,7 +96,7 @@ workers: { heartbeatMs: 500 }
       expect.objectContaining({
         id,
         pid: worker.child.pid,
-        jobNames: ['batch.plan', 'batch.line', 'inference.chat'],
+        jobNames: ['batch.plan', 'batch.line', 'inference.chat', 'docs.ingest'],
       }),
     ]);
   });

@@ -40,9 +40,24 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
       ? {}
       : { migrationTableSchema: options.migrationTableSchema }),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined)
+  for (let attempt = 1; ; attempt += 1) {
+    const { error } = await migrator.migrateToLatest();
+    if (error === undefined) return;
+    if (attempt < INTROSPECTION_ATTEMPTS && isSchemaDroppedMeanwhile(error)) continue;
     throw new SlipwayError('internal_error', 'Database migration failed', { cause: error });
+  }
+}
+
+const INTROSPECTION_ATTEMPTS = 3;
+
+/**
+ * Kysely's migrator lists every table of the database to find its own, calling `has_schema_privilege` on each
+ * schema by name: a schema another session drops during that listing fails it with 3F000 (invalid_schema_name),
+ * though nothing is wrong with ours. That listing runs before any migration, and PostgreSQL runs the migrations in
+ * one transaction anyway, so a failed run left nothing behind and simply runs again.
+ */
+function isSchemaDroppedMeanwhile(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '3F000';
 }
 
 /** Every migration of the store by name; Kysely applies them in name order. */
