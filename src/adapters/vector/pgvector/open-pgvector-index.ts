@@ -20,15 +20,15 @@ export type PgvectorIndexOptions = (
   schema?: string;
   /** The NOLOGIN role searches run as, created when missing (default `slipway_retrieval`). */
   role?: string;
-  /** Up to this many allowed chunks a search compares them all exactly (default 2,000). */
+  /** Up to this many allowed chunks a search compares them all exactly (default 10,000). */
   exactMaxChunks?: number;
-  /** `hnsw.ef_search` of the filtered walk (default 200). */
+  /** `hnsw.ef_search` of the filtered walk (default 40). */
   efSearch?: number;
   /** `hnsw.max_scan_tuples` of the filtered walk (default 100,000). */
   maxScanTuples?: number;
   /** HNSW graph degree of each collection's index (default 16). */
   m?: number;
-  /** HNSW build beam (default 64). */
+  /** HNSW build beam (default 200). */
   efConstruction?: number;
 };
 
@@ -68,11 +68,17 @@ export async function openPgvectorIndex(options: PgvectorIndexOptions): Promise<
       names,
       ownsPool,
       planner: Object.freeze({
-        exactMaxChunks: options.exactMaxChunks ?? 2_000,
-        efSearch: options.efSearch ?? 200,
+        // 10,000: a walk's recall under a filter that follows topics falls with the share it lets through (0.87
+        // at 10 % of 100,000 chunks), while an exact search of 10,000 chunks is always right (20–25 ms).
+        exactMaxChunks: options.exactMaxChunks ?? 10_000,
+        // 40 (pgvector's default) once the graph is built with a beam of 200: recall 0.99–1.0 at 50 % either way,
+        // and a walk at 200 costs four times as much.
+        efSearch: options.efSearch ?? 40,
         maxScanTuples: options.maxScanTuples ?? 100_000,
       }),
-      hnsw: Object.freeze({ m: options.m ?? 16, efConstruction: options.efConstruction ?? 64 }),
+      // A beam of 200 rather than pgvector's 64: at 100,000 clustered chunks the default graph capped a filtered
+      // walk's recall at 0.94–0.96 whatever ef_search; this one reaches 0.99–1.0 at ef_search 40.
+      hnsw: Object.freeze({ m: options.m ?? 16, efConstruction: options.efConstruction ?? 200 }),
     });
   } catch (error) {
     if (ownsPool) await pool.end();

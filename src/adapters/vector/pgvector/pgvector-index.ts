@@ -12,15 +12,19 @@ import type {
   VectorSearchResult,
 } from '../../../ports/vector-index.js';
 import { checkChunks, checkK, checkName, checkVector } from '../embedded/vector-input.js';
+import { AllowedCountCache } from './allowed-count-cache.js';
 import { checkAccessFilter } from './check-access-filter.js';
 import { checkChunkRefs } from '../../../core/retrieval/check-chunk-refs.js';
 import { readChunksInTransaction } from './pgvector-read-chunks.js';
 import type { PgvectorNames } from './pgvector-names.js';
-import { HNSW_MAX_DIMENSION, searchInTransaction, type PgvectorPlannerSettings } from './pgvector-search.js';
+import { HNSW_MAX_DIMENSION, searchCollection, type PgvectorPlannerSettings } from './pgvector-search.js';
+import { toArrayLiteral } from './array-literal.js';
 import { vectorLiteral } from './vector-literal.js';
 
 /** pgvector's `vector` type holds at most 16,000 dimensions. */
 const MAX_DIMENSION = 16_000;
+/** Principals whose allowed-chunk counts are kept per index: 1,000 principals in 500 groups is about 3 MB. */
+const ALLOWED_COUNTS_KEPT = 1_000;
 /** Chunk rows per INSERT of an import: about 2 MB of statement for 384-dimension vectors. */
 const IMPORT_BATCH = 500;
 
@@ -43,6 +47,7 @@ interface HnswBuildSettings {
 export class PgvectorIndex implements VectorIndex {
   #closed = false;
   readonly #collections = new Map<string, CollectionRow>();
+  readonly #counts = new AllowedCountCache(ALLOWED_COUNTS_KEPT);
 
   constructor(
     readonly pool: pg.Pool,
@@ -162,7 +167,7 @@ export class PgvectorIndex implements VectorIndex {
          DELETE FROM ${schema}.documents WHERE collection_id = $1 AND document_id = $2 RETURNING chunk_count)
        UPDATE ${schema}.collections
           SET documents = documents - (SELECT count(*) FROM removed),
-              chunks = chunks - (SELECT coalesce(sum(chunk_count), 0) FROM removed)
+              chunks = chunks - (SELECT coalesce(sum(chunk_count), 0) FROM removed), version = version + 1
         WHERE id = $1
        RETURNING (SELECT count(*) FROM removed) AS removed`,
       [collection.id, document.documentId],
@@ -175,7 +180,8 @@ export class PgvectorIndex implements VectorIndex {
     const parsed = parseAccessRule(rule);
     const collection = await this.#known(document.collection);
     const { schema } = this.options.names;
-    // The document's rule and its chunks' copies, in one statement: no search sees the two disagree.
+    // The document's rule, its chunks' copies and the collection's version, in one statement: no search sees them
+    // disagree, and no search reuses an allowed count from before the change.
     const updated = await this.#query<{ updated: string }>(
       `WITH document AS (
          UPDATE ${schema}.documents
@@ -185,7 +191,9 @@ export class PgvectorIndex implements VectorIndex {
        chunks AS (
          UPDATE ${schema}.chunks
             SET allow_everyone = $3, allow_users = $4, allow_groups = $5, allow_roles = $6, classification = $7
-          WHERE collection_id = $1 AND document_id = $2 AND EXISTS (SELECT FROM document))
+          WHERE collection_id = $1 AND document_id = $2 AND EXISTS (SELECT FROM document)),
+       changed AS (
+         UPDATE ${schema}.collections SET version = version + 1 WHERE id = $1 AND EXISTS (SELECT FROM document))
        SELECT count(*) AS updated FROM document`,
       [
         collection.id,
@@ -206,21 +214,19 @@ export class PgvectorIndex implements VectorIndex {
     this.#open();
     const k = checkK(request.k);
     const filter = checkAccessFilter(request.filter);
-    const { dimension } = await this.#known(request.collection);
-    const vector = checkVector(request.vector, dimension);
+    const collection = await this.#known(request.collection);
+    const vector = checkVector(request.vector, collection.dimension);
     const client = await this.#connect();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await searchInTransaction(client, {
+      return await searchCollection(client, {
         names: this.options.names,
         settings: this.options.planner,
-        collection: request.collection,
+        collection,
         vector,
         k,
         filter,
+        counts: this.#counts,
       });
-      await client.query('COMMIT');
-      return result;
     } catch (error) {
       // Fail closed: whatever went wrong while deciding access, no chunk leaves.
       await client.query('ROLLBACK').catch(() => undefined);
@@ -308,7 +314,9 @@ export class PgvectorIndex implements VectorIndex {
            FROM unnest($9::text[], $10::integer[], $11::text[], $12::text[])
              AS input(document_id, chunk_index, text, embedding)
            JOIN documents_in rule ON rule.document_id = input.document_id)
-       UPDATE ${schema}.collections SET documents = documents + $13, chunks = chunks + $14 WHERE id = $1`,
+       UPDATE ${schema}.collections
+          SET documents = documents + $13, chunks = chunks + $14, version = version + 1
+        WHERE id = $1`,
       [
         collectionId,
         documents.map((document) => document.documentId),
@@ -390,11 +398,6 @@ export class PgvectorIndex implements VectorIndex {
 function checkDocumentChunks(document: IndexedDocument, dimension: number): void {
   checkChunks(document.chunks, dimension);
   for (const chunk of document.chunks) checkText(chunk.text, 'chunks');
-}
-
-/** A PostgreSQL array literal with every element quoted, e.g. `{"a","b \"c\""}`. */
-function toArrayLiteral(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }
 
 /** PostgreSQL's text cannot hold U+0000; refuse it as bad input rather than fail inside the statement. */

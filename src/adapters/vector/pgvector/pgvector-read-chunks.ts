@@ -2,8 +2,15 @@ import type pg from 'pg';
 import type { AccessFilter } from '../../../core/access/access-filter.js';
 import type { ChunkRef } from '../../../ports/vector-index.js';
 import type { PgvectorNames } from './pgvector-names.js';
-import { namesPrincipal, withinClearance } from './pgvector-rule-predicate.js';
+import { namesPrincipal, withinClearance, type PrincipalSql } from './pgvector-rule-predicate.js';
 import { PRINCIPAL_SETTINGS } from './pgvector-schema.js';
+
+const BOUND_PRINCIPAL: PrincipalSql = {
+  user: '$2',
+  groups: '$3::text[]',
+  roles: '$4::text[]',
+  readable: '$5',
+};
 
 interface ReadContext {
   names: PgvectorNames;
@@ -46,7 +53,7 @@ export async function readChunksInTransaction(
        FROM unnest($6::text[], $7::int[]) WITH ORDINALITY AS wanted(document_id, chunk_index, position)
        JOIN ${names.schema}.chunks ch
          ON ch.collection_id = $1 AND ch.document_id = wanted.document_id AND ch.chunk_index = wanted.chunk_index
-      WHERE ${namesPrincipal('ch')} AND ${withinClearance('ch')}
+      WHERE ${namesPrincipal('ch', BOUND_PRINCIPAL)} AND ${withinClearance('ch', BOUND_PRINCIPAL)}
       ORDER BY wanted.position`,
     [
       context.collectionId,

@@ -75,7 +75,7 @@ describe('pgvector: schema version 2 (each chunk row carries its document’s ru
     await first.replaceDocument(aDocument('old', 'payroll', { rule: ruleOf({ groups: ['finance'] }) }));
     await first.close();
     // Back to version 1's shape: no rule columns on chunks, the policies of version 1 (stand-ins that
-    // version 2 replaces), version 1 recorded.
+    // version 2 replaces), version 1 recorded. Version 3 runs again on top and must find its column there.
     await client.query(
       `ALTER TABLE ${schema}.chunks DROP COLUMN allow_everyone CASCADE, DROP COLUMN allow_users CASCADE,
          DROP COLUMN allow_groups CASCADE, DROP COLUMN allow_roles CASCADE, DROP COLUMN classification CASCADE`,
@@ -84,14 +84,14 @@ describe('pgvector: schema version 2 (each chunk row carries its document’s ru
     await client.query(
       `CREATE POLICY chunks_reader ON ${schema}.chunks FOR SELECT TO slipway_retrieval USING (false)`,
     );
-    await client.query(`DELETE FROM ${schema}.schema_version WHERE version = 2`);
+    await client.query(`DELETE FROM ${schema}.schema_version WHERE version >= 2`);
 
     const upgraded: PgvectorIndex = await indexes.openIndex({ schema: schema.slice(1, -1) });
     try {
       const versions = await client.query<{ version: number }>(
         `SELECT version FROM ${schema}.schema_version ORDER BY version`,
       );
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
       expect(await chunkRules(schema)).toEqual([
         { document_id: 'open', allow_groups: [] },
         { document_id: 'payroll', allow_groups: ['finance'] },

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../../core/errors.js';
 import { quoted, type PgvectorNames } from './pgvector-names.js';
 import { setOf } from './pgvector-rule-predicate.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /**
  * The principal's settings, read by the row-level security policies. The adapter sets them with
@@ -35,8 +35,9 @@ function principalMayRead(alias: string): string {
 }
 
 /**
- * Version 2's form of `principalMayRead`: group and role lists as jsonb objects built once per statement, tested
- * with `?|` (see pgvector-rule-predicate.ts for why), and, on `chunks`, the row's own copy of its document's rule.
+ * Version 2's form of `principalMayRead` (version 3 creates it again): group and role lists as jsonb objects built
+ * once per statement, tested with `?|` (see pgvector-rule-predicate.ts for why), and, on `chunks`, the row's own
+ * copy of its document's rule.
  */
 function principalMayReadRow(alias: string): string {
   const setting = (name: string): string => `(SELECT current_setting('${name}', true))`;
@@ -133,6 +134,25 @@ function versionTwo(names: PgvectorNames): string[] {
 }
 
 /**
+ * Version 3: `collections.version`, raised by every write to the collection in the write's own transaction, so
+ * that a search can reuse the allowed-chunk count of an earlier search for the same principal while the version
+ * is unchanged (the count scans every document of the collection: 3–6 ms at 10,000 documents). The reader
+ * policies are created again with the cheaper group and role set of `setOf` (`jsonb_object`, not
+ * `jsonb_object_agg`). Re-runnable: a schema put back to version 2 by hand upgrades again.
+ */
+function versionThree(names: PgvectorNames): string[] {
+  const { schema, role } = names;
+  return [
+    `ALTER TABLE ${schema}.collections ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0`,
+    `DROP POLICY documents_reader ON ${schema}.documents`,
+    `CREATE POLICY documents_reader ON ${schema}.documents FOR SELECT TO ${role}
+       USING (${principalMayReadRow('documents')})`,
+    `DROP POLICY chunks_reader ON ${schema}.chunks`,
+    `CREATE POLICY chunks_reader ON ${schema}.chunks FOR SELECT TO ${role} USING (${principalMayReadRow('chunks')})`,
+  ];
+}
+
+/**
  * Creates the extension, the retrieval role and the adapter's tables, or brings an older schema up to date.
  * Runs under an advisory lock, so that processes opening the same database at once do it one at a time.
  */
@@ -179,6 +199,10 @@ export async function migratePgvectorSchema(
     if (version < 2) {
       for (const statement of versionTwo(full)) await client.query(statement);
       await client.query(`INSERT INTO ${names.schema}.schema_version (version) VALUES (2)`);
+    }
+    if (version < 3) {
+      for (const statement of versionThree(full)) await client.query(statement);
+      await client.query(`INSERT INTO ${names.schema}.schema_version (version) VALUES (3)`);
     }
     await client.query('COMMIT');
     return Object.freeze(full);

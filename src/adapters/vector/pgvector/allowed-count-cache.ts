@@ -1,0 +1,50 @@
+import type { AccessFilter } from '../../../core/access/access-filter.js';
+
+/** The count of one (collection, principal) pair, true while the collection is at `version`. */
+export interface AllowedCount {
+  version: string;
+  allowed: number;
+  total: number;
+}
+
+/**
+ * Allowed-chunk counts of recent searches, by collection and access filter, least recently used dropped first.
+ * An entry is only a guess at what the database holds: a search that uses one checks, in its own transaction,
+ * that the collection's version is still the entry's (every write raises it), and counts afresh otherwise.
+ */
+export class AllowedCountCache {
+  readonly #entries = new Map<string, AllowedCount>();
+
+  constructor(readonly capacity: number) {}
+
+  get(collectionId: number, filter: AccessFilter): AllowedCount | undefined {
+    const key = keyOf(collectionId, filter);
+    const found = this.#entries.get(key);
+    if (found) {
+      this.#entries.delete(key);
+      this.#entries.set(key, found);
+    }
+    return found;
+  }
+
+  set(collectionId: number, filter: AccessFilter, count: AllowedCount): void {
+    const key = keyOf(collectionId, filter);
+    this.#entries.delete(key);
+    this.#entries.set(key, count);
+    if (this.#entries.size > this.capacity) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+  }
+}
+
+// Every field the count depends on, levels included: they decide which rules are unknown (and so refused).
+const keyOf = (collectionId: number, filter: AccessFilter): string =>
+  JSON.stringify([
+    collectionId,
+    filter.userId,
+    filter.groups,
+    filter.roles,
+    filter.readableLevels,
+    filter.levels,
+  ]);
