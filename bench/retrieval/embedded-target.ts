@@ -12,10 +12,16 @@ import type { RetrievalTarget } from './retrieval-target.js';
 
 const COLLECTION = 'bench';
 
-/** The embedded index with its default planner, in a SQLite file of a temporary directory. */
+/** The embedded index with its default planner (or BENCH_EMBEDDED_EXACT_MAX), in a SQLite file of a temporary directory. */
 export function embeddedTarget(): RetrievalTarget {
   const directory = mkdtempSync(join(tmpdir(), 'slipway-bench-retrieval-'));
-  const index: VectorIndex = openEmbeddedVectorIndex({ path: join(directory, 'vectors.sqlite') });
+  const index: VectorIndex = openEmbeddedVectorIndex({
+    path: join(directory, 'vectors.sqlite'),
+    // BENCH_EMBEDDED_EXACT_MAX tries another planner threshold (allowed chunks searched exactly).
+    ...(process.env.BENCH_EMBEDDED_EXACT_MAX
+      ? { exactMaxChunks: Number(process.env.BENCH_EMBEDDED_EXACT_MAX) }
+      : {}),
+  });
   return {
     name: 'embedded',
     async load(dataset: ClusteredDataset) {

@@ -203,7 +203,8 @@ export function describeVectorIndexProperty(
       await indexes.hnsw?.close();
     });
 
-    it(`holds for ${cases} generated cases on both planner paths`, { timeout: 600_000 }, async () => {
+    // 100,000 cases on pgvector took 300-590 s on two shared cores: the limit leaves room for a busy machine.
+    it(`holds for ${cases} generated cases on both planner paths`, { timeout: 900_000 }, async () => {
       let checked = 0;
       const paths = { exact: 0, hnsw: 0 };
       await fc.assert(
