@@ -104,20 +104,24 @@ describe('vector-store files', () => {
       { finalAttempt: true, signal: new AbortController().signal },
     );
 
-  it('reports progress from the ingestion: in progress, then completed with the bytes indexed', async () => {
-    const { attachments, files } = services();
-    const file = await files.upload({
-      caller: ADMIN,
-      filename: 'q3.txt',
-      purpose: 'assistants',
-      content: TEXT,
-    });
+  /** Uploads `content` as `filename` and attaches it to the `reports` vector store, as an admin. */
+  async function attachFile(
+    { attachments, files }: Pick<ReturnType<typeof services>, 'attachments' | 'files'>,
+    { filename = 'q3.txt', content = TEXT }: { filename?: string; content?: Uint8Array } = {},
+  ) {
+    const file = await files.upload({ caller: ADMIN, filename, purpose: 'assistants', content });
     const added = await attachments.add({
       caller: ADMIN,
       collection: 'reports',
       fileId: file.id,
       attributes: {},
     });
+    return { file, added };
+  }
+
+  it('reports progress from the ingestion: in progress, then completed with the bytes indexed', async () => {
+    const { attachments, files } = services();
+    const { file, added } = await attachFile({ attachments, files });
     expect(added).toMatchObject({ status: 'in_progress', usageBytes: 0 });
     await runJob(added.runId, file.id);
     expect(await attachments.get('reports', file.id)).toMatchObject({
@@ -130,18 +134,7 @@ describe('vector-store files', () => {
 
   it('never indexes a file removed before its job ran', async () => {
     const { attachments, files } = services();
-    const file = await files.upload({
-      caller: ADMIN,
-      filename: 'q3.txt',
-      purpose: 'assistants',
-      content: TEXT,
-    });
-    const added = await attachments.add({
-      caller: ADMIN,
-      collection: 'reports',
-      fileId: file.id,
-      attributes: {},
-    });
+    const { file, added } = await attachFile({ attachments, files });
     await attachments.remove({ caller: ADMIN, collection: 'reports', fileId: file.id });
     await runJob(added.runId, file.id);
     expect((await index.getCollection('reports'))?.documents).toBe(0);
@@ -155,18 +148,7 @@ describe('vector-store files', () => {
       return embed(input);
     };
     const { attachments, files } = services();
-    const file = await files.upload({
-      caller: ADMIN,
-      filename: 'q3.txt',
-      purpose: 'assistants',
-      content: TEXT,
-    });
-    const added = await attachments.add({
-      caller: ADMIN,
-      collection: 'reports',
-      fileId: file.id,
-      attributes: {},
-    });
+    const { file, added } = await attachFile({ attachments, files });
     const job = runJob(added.runId, file.id);
     await gate.reached;
     await attachments.remove({ caller: ADMIN, collection: 'reports', fileId: file.id });
@@ -179,18 +161,7 @@ describe('vector-store files', () => {
 
   it('reports a file whose document was deleted before it was indexed as cancelled, with no error', async () => {
     const { attachments, files, documents } = services();
-    const file = await files.upload({
-      caller: ADMIN,
-      filename: 'q3.txt',
-      purpose: 'assistants',
-      content: TEXT,
-    });
-    const added = await attachments.add({
-      caller: ADMIN,
-      collection: 'reports',
-      fileId: file.id,
-      attributes: {},
-    });
+    const { file, added } = await attachFile({ attachments, files });
     await documents.remove({
       collection: 'reports',
       documentId: file.id,
@@ -208,18 +179,7 @@ describe('vector-store files', () => {
   it('reports a file that cannot be read as failed, with the reason', async () => {
     const { attachments, files } = services();
     const broken = new TextEncoder().encode('%PDF-1.4 not really');
-    const file = await files.upload({
-      caller: ADMIN,
-      filename: 'q3.pdf',
-      purpose: 'assistants',
-      content: broken,
-    });
-    const added = await attachments.add({
-      caller: ADMIN,
-      collection: 'reports',
-      fileId: file.id,
-      attributes: {},
-    });
+    const { file, added } = await attachFile({ attachments, files }, { filename: 'q3.pdf', content: broken });
     await runJob(added.runId, file.id);
     const view = await attachments.get('reports', file.id);
     expect(view.status).toBe('failed');
