@@ -35,6 +35,18 @@ export function neutraliseFences(text: string): string {
     .replace(/>{3,}/g, (run) => '›'.repeat(run.length));
 }
 
+// A whole line that opens or closes a fence; chunk text can never form one (see neutraliseFences).
+const FENCE_LINE = /^[ \t]*(?:<<<document [^\n]*>>>|<<<end document>>>)[ \t]*$/gm;
+
+/**
+ * A context message's text with its fence lines removed, each leaving a paragraph break: for a model that reads
+ * the text as sentences (the offline extractive model), so that no quoted sentence carries fence markup.
+ * @example withoutFenceLines('<<<document id="a" chunk=0>>>\nRevenue rose.\n<<<end document>>>') // '\n\nRevenue rose.\n\n'
+ */
+export function withoutFenceLines(text: string): string {
+  return text.replace(FENCE_LINE, '\n');
+}
+
 /** A document id or other attribute inside the fence line: no brackets, no line breaks, no quotes. */
 function fenceAttribute(value: string): string {
   return value.replace(/[<>\r\n"]/g, '_');

@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRole } from '../../../core/chat.js';
+import { withoutFenceLines } from '../../../core/retrieval/retrieval-context.js';
 import { splitSentences, termsOf, textOf } from './text-analysis.js';
 
 /** A sentence of the conversation that an answer may quote. */
@@ -53,7 +54,8 @@ export class SentenceIndex {
     let totalLength = 0;
     messages.forEach((message, messageIndex) => {
       if (!include(messageIndex)) return;
-      for (const text of splitSentences(textOf(message))) {
+      // Retrieved documents arrive fenced in a system message; the fence lines are markup, never an answer.
+      for (const text of splitSentences(withoutFenceLines(textOf(message)))) {
         if (text.endsWith('?')) continue;
         const terms = termsOf(text);
         if (terms.length === 0) continue;
