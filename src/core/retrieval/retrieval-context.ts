@@ -35,16 +35,42 @@ export function neutraliseFences(text: string): string {
     .replace(/>{3,}/g, (run) => '›'.repeat(run.length));
 }
 
-// A whole line that opens or closes a fence; chunk text can never form one (see neutraliseFences).
-const FENCE_LINE = /^[ \t]*(?:<<<document [^\n]*>>>|<<<end document>>>)[ \t]*$/gm;
+// Whole lines that open or close a fence, as renderRetrievalContext writes them; chunk text can never form one.
+const OPEN_FENCE_LINE = /^[ \t]*<<<document id="([^"]*)" chunk=(\d+)>>>[ \t]*$/;
+const CLOSE_FENCE_LINE = /^[ \t]*<<<end document>>>[ \t]*$/;
+
+/** A part of a context message: a fenced chunk with its document, or text around the fences. */
+export interface ContextSection {
+  text: string;
+  document?: { id: string; chunkIndex: number };
+}
 
 /**
- * A context message's text with its fence lines removed, each leaving a paragraph break: for a model that reads
- * the text as sentences (the offline extractive model), so that no quoted sentence carries fence markup.
- * @example withoutFenceLines('<<<document id="a" chunk=0>>>\nRevenue rose.\n<<<end document>>>') // '\n\nRevenue rose.\n\n'
+ * Cuts a message's text at its fence lines, for a model that quotes sentences (the offline extractive model): no
+ * quoted sentence carries fence markup, and each knows the document it came from.
+ * @example contextSections('<<<document id="a" chunk=0>>>\nRevenue rose.\n<<<end document>>>')
+ * // [{ text: 'Revenue rose.', document: { id: 'a', chunkIndex: 0 } }]
  */
-export function withoutFenceLines(text: string): string {
-  return text.replace(FENCE_LINE, '\n');
+export function contextSections(text: string): ContextSection[] {
+  const sections: ContextSection[] = [];
+  let lines: string[] = [];
+  let document: ContextSection['document'];
+  const close = () => {
+    const joined = lines.join('\n');
+    if (joined.trim() !== '') sections.push(document ? { text: joined, document } : { text: joined });
+    lines = [];
+    document = undefined;
+  };
+  for (const line of text.split('\n')) {
+    const opened = OPEN_FENCE_LINE.exec(line);
+    if (opened) {
+      close();
+      document = { id: opened[1] ?? '', chunkIndex: Number(opened[2]) };
+    } else if (CLOSE_FENCE_LINE.test(line)) close();
+    else lines.push(line);
+  }
+  close();
+  return sections;
 }
 
 /** A document id or other attribute inside the fence line: no brackets, no line breaks, no quotes. */

@@ -68,7 +68,9 @@ export function extractAnswer(messages: readonly ChatMessage[]): ExtractiveAnswe
 }
 
 function describeSource(passage: ScoredPassage): string {
-  return `messages[${passage.messageIndex}] (${passage.role})`;
+  const message = `messages[${passage.messageIndex}] (${passage.role})`;
+  const { document } = passage;
+  return document ? `${document.id}, chunk ${document.chunkIndex}, in ${message}` : message;
 }
 
 /** The plain-text answer: the quoted sentences with [n] markers, then where each came from. */
@@ -95,6 +97,7 @@ export function renderJsonAnswer(answer: ExtractiveAnswer): string {
       citation: position + 1,
       message: passage.messageIndex,
       role: passage.role,
+      ...(passage.document && { document: passage.document.id, chunk: passage.document.chunkIndex }),
       text: passage.text,
     })),
   });

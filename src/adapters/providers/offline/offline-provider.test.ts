@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletion, ChatCompletionChunk, ChatMessage, ChatRequest } from '../../../core/chat.js';
 import { SlipwayError } from '../../../core/errors.js';
+import { renderRetrievalContext } from '../../../core/retrieval/retrieval-context.js';
 import type { ChatStream } from '../../../ports/model-provider.js';
 import { createTokenCounter } from '../../tokenizer/index.js';
 import { createOfflineProvider, OFFLINE_MODELS } from './index.js';
@@ -76,6 +77,26 @@ describe('offline-extractive chat model', () => {
     expect(content).toContain('The parcel weighs 2.5 kg. [2]');
     expect(content).toContain('[1] messages[3] (tool)');
     expect(content).not.toContain('Refunds');
+  });
+
+  it('quotes retrieved documents without their fences and cites each by document and chunk', async () => {
+    const context = renderRetrievalContext([
+      { documentId: 'q3.md', chunkIndex: 2, text: 'The Q3 revenue grew by twelve percent.' },
+      { documentId: 'office.md', chunkIndex: 0, text: 'The office is open on weekdays.' },
+    ]);
+    if (context === null) throw new Error('a context message');
+    const request: ChatRequest = {
+      model: 'offline-extractive',
+      messages: [context, { role: 'user', content: 'How much did the Q3 revenue grow?' }],
+    };
+    const content = textOf(await provider.complete(request, call()));
+    expect(content).toBe(
+      'The Q3 revenue grew by twelve percent. [1]\n\nSources:\n[1] q3.md, chunk 2, in messages[0] (system)',
+    );
+    const json = await provider.complete({ ...request, response_format: { type: 'json_object' } }, call());
+    expect(JSON.parse(textOf(json))).toMatchObject({
+      sources: [{ citation: 1, document: 'q3.md', chunk: 2, text: 'The Q3 revenue grew by twelve percent.' }],
+    });
   });
 
   it('does not answer a question with an earlier question', async () => {

@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRole } from '../../../core/chat.js';
-import { withoutFenceLines } from '../../../core/retrieval/retrieval-context.js';
+import { contextSections } from '../../../core/retrieval/retrieval-context.js';
 import { splitSentences, termsOf, textOf } from './text-analysis.js';
 
 /** A sentence of the conversation that an answer may quote. */
@@ -8,6 +8,8 @@ interface Passage {
   /** Position of its message in `request.messages`. */
   messageIndex: number;
   role: ChatRole;
+  /** The retrieved document it was fenced in, when it came from retrieval's context message. */
+  document?: { id: string; chunkIndex: number };
 }
 
 interface IndexedPassage extends Passage {
@@ -54,27 +56,31 @@ export class SentenceIndex {
     let totalLength = 0;
     messages.forEach((message, messageIndex) => {
       if (!include(messageIndex)) return;
-      // Retrieved documents arrive fenced in a system message; the fence lines are markup, never an answer.
-      for (const text of splitSentences(withoutFenceLines(textOf(message)))) {
-        if (text.endsWith('?')) continue;
-        const terms = termsOf(text);
-        if (terms.length === 0) continue;
-        const termFrequencies = countTerms(terms);
-        for (const term of termFrequencies.keys()) {
-          this.documentFrequencies.set(term, (this.documentFrequencies.get(term) ?? 0) + 1);
-        }
-        totalLength += terms.length;
-        this.passages.push({
-          text,
+      // Retrieved documents arrive fenced in a system message: fence lines are markup, never an answer, and a
+      // sentence inside a fence is cited by its document.
+      for (const section of contextSections(textOf(message))) {
+        const source = {
           messageIndex,
           role: message.role,
-          order: this.passages.length,
-          termFrequencies,
-          length: terms.length,
-        });
+          ...(section.document && { document: section.document }),
+        };
+        for (const text of splitSentences(section.text)) totalLength += this.add({ text, ...source });
       }
     });
     this.averageLength = this.passages.length === 0 ? 0 : totalLength / this.passages.length;
+  }
+
+  /** Indexes one sentence unless it is a question or has no terms; returns its length in terms. */
+  private add(passage: Passage): number {
+    if (passage.text.endsWith('?')) return 0;
+    const terms = termsOf(passage.text);
+    if (terms.length === 0) return 0;
+    const termFrequencies = countTerms(terms);
+    for (const term of termFrequencies.keys()) {
+      this.documentFrequencies.set(term, (this.documentFrequencies.get(term) ?? 0) + 1);
+    }
+    this.passages.push({ ...passage, order: this.passages.length, termFrequencies, length: terms.length });
+    return terms.length;
   }
 
   /** The best passages for the query terms, best first, duplicates of an already chosen text left out. */
@@ -105,7 +111,8 @@ export class SentenceIndex {
       if (chosen.length >= options.limit || score < best * options.relativeFloor) break;
       if (seen.has(passage.text)) continue;
       seen.add(passage.text);
-      chosen.push({ text: passage.text, messageIndex: passage.messageIndex, role: passage.role, score });
+      const { order: _order, termFrequencies: _terms, length: _length, ...quoted } = passage;
+      chosen.push({ ...quoted, score });
     }
     return chosen;
   }
