@@ -188,8 +188,9 @@ function countStatement(context: SearchContext): string {
 
 /**
  * Reads the collection's version (checked against a cached count) and sets the principal for the row-level
- * security policies, drops to the retrieval role and, for a walk, sets pgvector's knobs: all transaction-local. relaxed_order lets the walk go on past ef_search until k rows pass the
- * filter (the outer ORDER BY of the walk puts them back in order). Seq, bitmap and sort plans are off for the
+ * security policies, drops to the retrieval role and, for a walk, sets pgvector's knobs: all transaction-local.
+ * relaxed_order lets the walk go on past ef_search until k rows pass the filter (the outer ORDER BY of the walk
+ * puts them back in order). Seq, bitmap and sort plans are off for the
  * walk: PostgreSQL underestimates how many rows the rule lets through and, at high selectivity, would otherwise
  * sort every allowed chunk (40 ms at 50 % of 20,000) instead of walking (3 ms). Those disabled plans add a huge
  * cost to every plan, which makes PostgreSQL compile the query with JIT (190 ms): JIT is off, as it never pays

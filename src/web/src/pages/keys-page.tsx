@@ -3,6 +3,7 @@ import { Fragment, useState } from 'react';
 import { apiDelete, apiGet } from '../api/client.js';
 import type { ApiKeyView, LimitPolicy, ProjectView, RouteStatus } from '../api/types.js';
 import { useCanManage } from '../api/use-session.js';
+import { ConfirmNotice } from '../components/confirm-notice.js';
 import { EmptyState, ErrorState, LoadingState } from '../components/query-states.js';
 import { formatCount, formatTime, formatUsd } from '../format.js';
 import { KeyCreateForm } from './key-create-form.js';
@@ -68,25 +69,15 @@ function KeyRow({ apiKey, canManage }: { apiKey: ApiKeyView; canManage: boolean 
             ) : null}
           </div>
           {confirming ? (
-            <div className="notice" role="alertdialog" aria-label={`Revoke ${apiKey.name}?`}>
-              <p>
-                Revoke <strong>{apiKey.name}</strong>? Requests with it fail at once; this cannot be undone.
-              </p>
-              <div className="toolbar">
-                <button
-                  type="button"
-                  className="button button-danger"
-                  disabled={revoke.isPending}
-                  onClick={() => revoke.mutate()}
-                >
-                  Confirm revoke
-                </button>
-                <button type="button" className="button" onClick={() => setConfirming(false)}>
-                  Cancel
-                </button>
-              </div>
-              {revoke.isError ? <ErrorState error={revoke.error} title="Could not revoke" /> : null}
-            </div>
+            <ConfirmNotice
+              label={`Revoke ${apiKey.name}?`}
+              confirmText="Confirm revoke"
+              failureTitle="Could not revoke"
+              action={revoke}
+              onCancel={() => setConfirming(false)}
+            >
+              Revoke <strong>{apiKey.name}</strong>? Requests with it fail at once; this cannot be undone.
+            </ConfirmNotice>
           ) : null}
         </td>
       </tr>

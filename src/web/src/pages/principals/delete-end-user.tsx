@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { apiDelete } from '../../api/client.js';
-import { ErrorState } from '../../components/query-states.js';
+import { ConfirmNotice } from '../../components/confirm-notice.js';
 import { endUserApiPath } from './principal-types.js';
 
 /** Deletes an end user after a confirmation, then returns to the list. */
@@ -27,25 +27,15 @@ export function DeleteEndUser({ id }: { id: string }) {
     );
   }
   return (
-    <div className="notice" role="alertdialog" aria-label={`Delete ${id}?`}>
-      <p>
-        Delete <strong>{id}</strong>? Keys that name this end user are refused from then on; a sync file that
-        lists them adds them back.
-      </p>
-      <div className="toolbar">
-        <button
-          type="button"
-          className="button button-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          Confirm delete
-        </button>
-        <button type="button" className="button" onClick={() => setConfirming(false)}>
-          Cancel
-        </button>
-      </div>
-      {remove.isError ? <ErrorState error={remove.error} title="Could not delete" /> : null}
-    </div>
+    <ConfirmNotice
+      label={`Delete ${id}?`}
+      confirmText="Confirm delete"
+      failureTitle="Could not delete"
+      action={remove}
+      onCancel={() => setConfirming(false)}
+    >
+      Delete <strong>{id}</strong>? Keys that name this end user are refused from then on; a sync file that
+      lists them adds them back.
+    </ConfirmNotice>
   );
 }
