@@ -38,4 +38,21 @@ describe('searchTokens', () => {
       }),
     );
   });
+
+  it('cuts ASCII text exactly as the full Unicode folding does', () => {
+    const unicodeFolding = (text: string) =>
+      (
+        text
+          .normalize('NFKD')
+          .replace(/\p{M}/gu, '')
+          .toLowerCase()
+          .match(/[\p{L}\p{N}]+/gu) ?? []
+      ).filter((token) => token.length <= MAX_SEARCH_TOKEN_LENGTH);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 300 }), (text) => {
+        expect(searchTokens(text)).toEqual(unicodeFolding(text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });

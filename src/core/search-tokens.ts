@@ -3,6 +3,10 @@ export const MAX_SEARCH_TOKEN_LENGTH = 100;
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 const COMBINING_MARK = /\p{M}/gu;
+// Most logged text is printable ASCII, where NFKD and mark stripping change nothing and the letters and digits are
+// [a-z0-9] once lower-cased: the same tokens for a fraction of the cost (the log indexes every request).
+const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
+const ASCII_TOKEN = /[a-z0-9]+/g;
 
 /**
  * The words of a text as the log search indexes and queries them: compatibility-decomposed (NFKD, so `²` is
@@ -13,6 +17,8 @@ const COMBINING_MARK = /\p{M}/gu;
  * @example searchTokens('Crème brûlée, s’il-vous-plaît!') // ['creme', 'brulee', 's', 'il', 'vous', 'plait']
  */
 export function searchTokens(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(COMBINING_MARK, '').toLowerCase();
-  return (folded.match(TOKEN) ?? []).filter((token) => token.length <= MAX_SEARCH_TOKEN_LENGTH);
+  const tokens = NON_ASCII.test(text)
+    ? text.normalize('NFKD').replace(COMBINING_MARK, '').toLowerCase().match(TOKEN)
+    : text.toLowerCase().match(ASCII_TOKEN);
+  return (tokens ?? []).filter((token) => token.length <= MAX_SEARCH_TOKEN_LENGTH);
 }

@@ -71,6 +71,13 @@ describe('document parser', () => {
     expect(second?.trim()).toBe('Page two text.');
   });
 
+  it('leaves polyfills out of this thread after reading a PDF', async () => {
+    // pdfjs's Node build runs core-js on the realm that loads it, replacing JSON.parse and Array.prototype.push
+    // with slower JavaScript (whose toString still says "[native code]"): they slowed every gateway request.
+    await parser.parse({ name: 'a.pdf', mediaType: null, content: minimalPdf([['Text.']], 'A') });
+    expect(Object.getOwnPropertyNames(globalThis)).not.toContain('__core-js_shared__');
+  });
+
   it("reads a DOCX file's paragraphs", async () => {
     const parsed = await parser.parse({ name: 'Quarterly.DOCX', mediaType: null, content: DOCX });
     expect(parsed.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');

@@ -20,6 +20,7 @@ import { createDocumentsMigration } from './migrations/0014-documents.js';
 import { createSharedBreakersMigration } from './migrations/0015-shared-breakers.js';
 import { createFileBlobsMigration } from './migrations/0016-file-blobs.js';
 import { createUnfinishedIngestionItemsMigration } from './migrations/0017-unfinished-ingestion-items.js';
+import { createSqliteSearchIndexByAppenderMigration } from './migrations/0018-sqlite-search-index-by-appender.js';
 
 export interface MigrateOptions {
   columnTypes: DialectColumnTypes;
@@ -80,5 +81,6 @@ export function storeMigrations(options: Pick<MigrateOptions, 'columnTypes'>): R
     '0015-shared-breakers': createSharedBreakersMigration(),
     '0016-file-blobs': createFileBlobsMigration(options.columnTypes),
     '0017-unfinished-ingestion-items': createUnfinishedIngestionItemsMigration(),
+    '0018-sqlite-search-index-by-appender': createSqliteSearchIndexByAppenderMigration(options.columnTypes),
   };
 }

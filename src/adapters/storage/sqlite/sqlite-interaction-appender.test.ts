@@ -17,9 +17,10 @@ afterAll(() => {
 describe('sqlite interaction appender', () => {
   let store: Store;
   let observer: BetterSqlite3.Database;
+  let path: string;
 
   beforeEach(async () => {
-    const path = join(directory, `appender-${++files}.db`);
+    path = join(directory, `appender-${++files}.db`);
     store = await openSqliteStore({ path });
     observer = new BetterSqlite3(path, { readonly: true });
   });
@@ -62,5 +63,28 @@ describe('sqlite interaction appender', () => {
       .pluck()
       .get();
     expect(latencyCount).toBe(2);
+  });
+
+  it('makes every stored record searchable, in the index exactly as in the table, repeats included', async () => {
+    const asking = (id: string, content: string) =>
+      anInteraction({ id, request: { messages: [{ role: 'user', content }] } });
+    const parcel = asking('int_parcel', 'Where is my parcel?');
+    await store.appendInteractions([parcel, parcel, asking('int_atlas', 'The atlas of old maps')]);
+    await store.appendInteractions([parcel]);
+    const ids = async (text: string) =>
+      (await store.listInteractions({ limit: 10, text })).items.map((item) => item.id);
+    expect(await ids('parcel')).toEqual(['int_parcel']);
+    expect(await ids('atlas maps')).toEqual(['int_atlas']);
+    const checker = new BetterSqlite3(path);
+    try {
+      // Throws when the index holds an entry twice, or one the table does not, or misses a row.
+      checker.prepare("insert into interactions_fts(interactions_fts) values ('integrity-check')").run();
+      const entries = checker.prepare(
+        "select count(*) from interactions_fts where interactions_fts match 'parcel'",
+      );
+      expect(entries.pluck().get()).toBe(1);
+    } finally {
+      checker.close();
+    }
   });
 });
