@@ -7,12 +7,20 @@ import type { RetrievalTarget } from './retrieval-target.js';
 
 const SCHEMA = 'slipway_bench_baseline';
 const BATCH = 1_000;
+/**
+ * The `hnsw.ef_search` values the baseline is measured at (BENCH_RETRIEVAL_BASELINE_EF, comma-separated, to try
+ * others): pgvector's default 40 first, then costlier walks, so that the adapter is compared with the baseline's
+ * whole recall/latency curve rather than with its default alone.
+ */
+const EF_SEARCH_VALUES = (process.env.BENCH_RETRIEVAL_BASELINE_EF ?? '40,100,200,400,800')
+  .split(',')
+  .map(Number);
 
 /**
  * The baseline of issue 6: pgvector as a team would set it up without Slipway. One table, each chunk carrying
  * its document's groups, an HNSW index, the filter in the WHERE clause and `hnsw.iterative_scan` on, with
- * pgvector's defaults otherwise (ef_search 40, max_scan_tuples 20,000). Sequential scans are off so that every
- * query is the HNSW walk the baseline stands for.
+ * pgvector's defaults otherwise (max_scan_tuples 20,000). Sequential scans are off so that every query is the HNSW
+ * walk the baseline stands for. Measured at several `hnsw.ef_search` values (the sweep), 40 first.
  */
 export function pgvectorBaselineTarget(): RetrievalTarget {
   const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, application_name: 'slipway-bench' });
@@ -61,6 +69,7 @@ export function pgvectorBaselineTarget(): RetrievalTarget {
       await client.query(`VACUUM ANALYZE ${SCHEMA}.chunks`);
       await client.query(`SET hnsw.iterative_scan = relaxed_order`);
       await client.query(`SET enable_seqscan = off`);
+      await client.query(`SET hnsw.ef_search = ${EF_SEARCH_VALUES[0] ?? 40}`);
       return { loadSeconds, prepareSeconds: (performance.now() - prepareStarted) / 1_000 };
     },
     async search(query, k, filter) {
@@ -73,6 +82,13 @@ export function pgvectorBaselineTarget(): RetrievalTarget {
         [`[${query.join(',')}]`, groups, k],
       );
       return { keys: found.rows.map((row) => row.key), path: 'hnsw' };
+    },
+    sweep: {
+      setting: 'hnsw.ef_search',
+      values: EF_SEARCH_VALUES,
+      async apply(value) {
+        await client.query(`SET hnsw.ef_search = ${Math.trunc(value)}`);
+      },
     },
     async close() {
       await client.end().catch(() => undefined);

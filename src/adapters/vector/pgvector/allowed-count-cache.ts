@@ -5,6 +5,11 @@ export interface AllowedCount {
   version: string;
   allowed: number;
   total: number;
+  /**
+   * The allowed documents that hold chunks, as a quoted SQL `text[]` literal, when there are few enough for an
+   * exact search to name them instead of testing every document's rule again.
+   */
+  documents?: string;
 }
 
 /**
@@ -18,7 +23,7 @@ export class AllowedCountCache {
   constructor(readonly capacity: number) {}
 
   get(collectionId: number, filter: AccessFilter): AllowedCount | undefined {
-    const key = keyOf(collectionId, filter);
+    const key = filterKey(collectionId, filter);
     const found = this.#entries.get(key);
     if (found) {
       this.#entries.delete(key);
@@ -28,7 +33,7 @@ export class AllowedCountCache {
   }
 
   set(collectionId: number, filter: AccessFilter, count: AllowedCount): void {
-    const key = keyOf(collectionId, filter);
+    const key = filterKey(collectionId, filter);
     this.#entries.delete(key);
     this.#entries.set(key, count);
     if (this.#entries.size > this.capacity) {
@@ -38,8 +43,11 @@ export class AllowedCountCache {
   }
 }
 
-// Every field the count depends on, levels included: they decide which rules are unknown (and so refused).
-const keyOf = (collectionId: number, filter: AccessFilter): string =>
+/**
+ * A (collection, access filter) pair as a map key: every field the count depends on, levels included (they decide
+ * which rules are unknown, and so refused).
+ */
+export const filterKey = (collectionId: number, filter: AccessFilter): string =>
   JSON.stringify([
     collectionId,
     filter.userId,

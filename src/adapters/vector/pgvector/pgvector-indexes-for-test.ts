@@ -13,7 +13,9 @@ interface OpenOptions {
 const FORCING = {
   auto: {},
   exact: { exactMaxChunks: Number.MAX_SAFE_INTEGER },
-  hnsw: { exactMaxChunks: 0 },
+  hnsw: { exactMaxChunks: 0, checkedMaxChunks: 0 },
+  /** Every search with an allowed chunk in the zone where a principal's walk answers once it has matched. */
+  checked: { exactMaxChunks: 0, checkedMaxChunks: Number.MAX_SAFE_INTEGER },
 } as const;
 
 /**

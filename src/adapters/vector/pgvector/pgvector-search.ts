@@ -5,6 +5,7 @@ import type { RetrievalDecision, VectorSearchResult } from '../../../ports/vecto
 import type { AllowedCount, AllowedCountCache } from './allowed-count-cache.js';
 import { toArrayLiteral } from './array-literal.js';
 import type { PgvectorNames } from './pgvector-names.js';
+import type { WalkTrust } from './walk-trust.js';
 import { namesPrincipal, withinClearance, type PrincipalSql } from './pgvector-rule-predicate.js';
 import { PRINCIPAL_SETTINGS } from './pgvector-schema.js';
 import { vectorLiteral } from './vector-literal.js';
@@ -13,6 +14,11 @@ import { vectorLiteral } from './vector-literal.js';
 export interface PgvectorPlannerSettings {
   /** Up to this many allowed chunks, a search compares every one of them. */
   exactMaxChunks: number;
+  /**
+   * Above `exactMaxChunks` and up to this many allowed chunks, a search walks only for a principal whose walks have
+   * matched exact searches (see walk-trust.ts); above it, every search walks.
+   */
+  checkedMaxChunks: number;
   /** `hnsw.ef_search` for the walk (pgvector's default is 40). */
   efSearch: number;
   /** `hnsw.max_scan_tuples`: how far an iterative scan may go before it gives up (pgvector's default 20,000). */
@@ -30,9 +36,12 @@ interface SearchContext {
   k: number;
   filter: AccessFilter;
   counts: AllowedCountCache;
+  trust: WalkTrust;
 }
 
 type Path = RetrievalDecision['path'];
+/** A path, or `check`: the exact search answers and a walk in the same snapshot is scored against it. */
+type Plan = Path | 'check';
 
 interface ScoredRow {
   document_id: string;
@@ -46,6 +55,14 @@ interface CountRow {
   total: string;
   allowed?: string;
   unknown?: string;
+  documents?: string[] | null;
+}
+
+/** What one attempt read: the count's row (or else the settings' row), the answer's rows and a checked walk's. */
+interface Batch {
+  count: CountRow | undefined;
+  rows: ScoredRow[];
+  walked: ScoredRow[];
 }
 
 const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
@@ -53,12 +70,12 @@ const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 /**
  * One search, each attempt in one REPEATABLE READ transaction that it commits itself (the caller rolls back when
  * it throws). The allowed-chunk count (as the adapter's role, to see rules the principal's role cannot evaluate)
- * decides the path; then the principal's settings are set, the transaction drops to the retrieval role and reads
- * chunks through that path. Statements go several to a round trip (the simple protocol, values as quoted
+ * decides the plan; then the principal's settings are set, the transaction drops to the retrieval role and reads
+ * chunks through that plan. Statements go several to a round trip (the simple protocol, values as quoted
  * literals), as each round trip costs about 0.1 ms against a walk of about 1 ms:
  * - with a count cached for this principal: one round trip, checking the collection's version in the same
  *   transaction; a changed version discards the answer (read through the filter and RLS all the same, so a
- *   stale path choice costs time, never access) and counts again;
+ *   stale plan costs time, never access) and counts again;
  * - otherwise two: BEGIN and the count, then settings, search and COMMIT.
  * A walk that returns fewer than min(k, allowed) rows (it gave up at max_scan_tuples, or met unindexed zero
  * vectors) is replaced by an exact search in a new transaction that counts again, so its decision and its chunks
@@ -68,15 +85,13 @@ export async function searchCollection(
   client: pg.PoolClient,
   context: SearchContext,
 ): Promise<VectorSearchResult> {
-  const { counts, collection, filter, k } = context;
+  const { counts, collection, filter } = context;
   const cached = counts.get(collection.id, filter);
   if (cached) {
-    const path = pathFor(context, cached.allowed);
-    const batch = await searchBatch(client, context, { path, counting: false });
-    if (batch.count?.version === cached.version) {
-      if (batch.rows.length >= Math.min(k, cached.allowed)) return answerOf(path, cached, batch.rows);
-      return searchExactly(client, context);
-    }
+    const plan = planFor(context, cached.allowed);
+    const batch = await searchBatch(client, context, { plan, counting: false, documents: cached.documents });
+    if (batch.count?.version === cached.version)
+      return finish(client, context, { plan, count: cached, batch });
   }
   const [, countResult] = await runBatch(client, [BEGIN, countStatement(context)]);
   const count = checkCount(countResult?.rows[0] as CountRow | undefined);
@@ -85,45 +100,98 @@ export async function searchCollection(
     await client.query('COMMIT');
     return answerOf('exact', count, []);
   }
-  const path = pathFor(context, count.allowed);
-  const results = await runBatch(client, [
-    enterStatement(context, path),
-    searchStatement(context, path),
-    'COMMIT',
-  ]);
-  const rows = (results[1]?.rows ?? []) as ScoredRow[];
-  if (rows.length >= Math.min(k, count.allowed)) return answerOf(path, count, rows);
+  const plan = planFor(context, count.allowed);
+  const statements = [...searchStatements(context, { plan, documents: count.documents }), 'COMMIT'];
+  const batch = batchOf(await runBatch(client, statements), { plan, settings: 0 });
+  return finish(client, context, { plan, count, batch });
+}
+
+/**
+ * The answer of an attempt: a check scores its walk and answers exactly; a walk that fell short is replaced by an
+ * exact search.
+ */
+async function finish(
+  client: pg.PoolClient,
+  context: SearchContext,
+  attempt: { plan: Plan; count: AllowedCount; batch: Batch },
+): Promise<VectorSearchResult> {
+  const { plan, count, batch } = attempt;
+  if (plan === 'check') {
+    context.trust.record(context.collection.id, context.filter, recallOf(batch.walked, batch.rows));
+    return answerOf('exact', count, batch.rows);
+  }
+  if (batch.rows.length >= Math.min(context.k, count.allowed)) return answerOf(plan, count, batch.rows);
   return searchExactly(client, context);
 }
 
 /** The exact path in one round trip, counting in the same transaction. */
 async function searchExactly(client: pg.PoolClient, context: SearchContext): Promise<VectorSearchResult> {
-  const batch = await searchBatch(client, context, { path: 'exact', counting: true });
+  const batch = await searchBatch(client, context, { plan: 'exact', counting: true, documents: undefined });
   return answerOf('exact', checkCount(batch.count), batch.rows);
 }
 
 /**
  * BEGIN, the count when `counting`, the principal's settings (with the collection's version and chunk count),
- * the search on `path`, and COMMIT, in one round trip. `count` is the count's row, or else the settings' row.
+ * the searches of `plan`, and COMMIT, in one round trip.
  */
 async function searchBatch(
   client: pg.PoolClient,
   context: SearchContext,
-  options: { path: Path; counting: boolean },
-): Promise<{ count: CountRow | undefined; rows: ScoredRow[] }> {
-  const { path, counting } = options;
+  options: { plan: Plan; counting: boolean; documents: string | undefined },
+): Promise<Batch> {
+  const { plan, counting, documents } = options;
   const statements = [
     BEGIN,
     ...(counting ? [countStatement(context)] : []),
-    enterStatement(context, path),
-    searchStatement(context, path),
+    ...searchStatements(context, { plan, documents }),
     'COMMIT',
   ];
-  const results = await runBatch(client, statements);
+  return batchOf(await runBatch(client, statements), { plan, settings: counting ? 2 : 1 });
+}
+
+/**
+ * The statements of a plan after BEGIN (and any count): the settings, then the exact search or the walk, or, for
+ * a check, the exact search, the walk's knobs and the walk, in that order so that the exact plan is made without
+ * the knobs that force a walk.
+ */
+function searchStatements(
+  context: SearchContext,
+  options: { plan: Plan; documents: string | undefined },
+): string[] {
+  const { plan, documents } = options;
+  if (plan !== 'check')
+    return [enterStatement(context, plan), searchStatement(context, { path: plan, documents })];
+  return [
+    enterStatement(context, 'exact'),
+    searchStatement(context, { path: 'exact', documents }),
+    `SELECT ${walkKnobs(context)}`,
+    searchStatement(context, { path: 'hnsw', documents: undefined }),
+  ];
+}
+
+/**
+ * Picks the rows out of a batch's results: `settings` is the position of the settings statement, which the
+ * plan's searches follow. The count's row is the second result's: the count, or else the settings' row.
+ */
+function batchOf(results: pg.QueryResult[], options: { plan: Plan; settings: number }): Batch {
+  const { plan, settings } = options;
+  const rowsAt = (position: number): ScoredRow[] => (results[position]?.rows ?? []) as ScoredRow[];
   return {
     count: results[1]?.rows[0] as CountRow | undefined,
-    rows: (results[statements.length - 2]?.rows ?? []) as ScoredRow[],
+    rows: rowsAt(settings + 1),
+    walked: plan === 'check' ? rowsAt(settings + 3) : [],
   };
+}
+
+/**
+ * The share of the exact answer a walk found. A walk's row counts when it is no farther than the exact answer's
+ * last, so that a tie broken the other way is not a miss.
+ */
+function recallOf(walked: readonly ScoredRow[], exact: readonly ScoredRow[]): number {
+  const last = exact.at(-1);
+  if (!last) return 1;
+  const found = walked.filter((row) => row.distance <= last.distance).length;
+  return Math.min(found, exact.length) / exact.length;
 }
 
 /** Statements joined into one simple-protocol query: pg answers with one result per statement. */
@@ -140,13 +208,18 @@ function checkCount(row: CountRow | undefined): AllowedCount {
       'An access rule naming this principal has a classification that is not a configured level',
     );
   }
-  return { version: row.version, allowed: Number(row.allowed), total: Number(row.total) };
+  const count = { version: row.version, allowed: Number(row.allowed), total: Number(row.total) };
+  return row.documents
+    ? { ...count, documents: `${pg.escapeLiteral(toArrayLiteral(row.documents))}::text[]` }
+    : count;
 }
 
-function pathFor(context: SearchContext, allowed: number): Path {
-  const walk =
-    allowed > context.settings.exactMaxChunks && context.collection.dimension <= HNSW_MAX_DIMENSION;
-  return walk ? 'hnsw' : 'exact';
+function planFor(context: SearchContext, allowed: number): Plan {
+  const { settings, collection, filter, trust } = context;
+  if (allowed <= settings.exactMaxChunks || collection.dimension > HNSW_MAX_DIMENSION) return 'exact';
+  if (allowed > settings.checkedMaxChunks) return 'hnsw';
+  const trial = trust.plan(collection.id, filter);
+  return trial === 'walk' ? 'hnsw' : trial;
 }
 
 function answerOf(path: Path, count: AllowedCount, rows: ScoredRow[]): VectorSearchResult {
@@ -169,18 +242,23 @@ function principalLiterals(filter: AccessFilter): PrincipalSql {
 }
 
 /**
- * The collection's version and live chunk count, the principal's allowed chunks, and the rules naming the
- * principal whose classification is not a configured level (any makes the search throw).
+ * The collection's version and live chunk count, the principal's allowed chunks, the rules naming the principal
+ * whose classification is not a configured level (any makes the search throw), and, when the allowed chunks are
+ * few enough to be searched exactly, the allowed documents holding chunks.
  */
 function countStatement(context: SearchContext): string {
-  const { names, collection, filter } = context;
+  const { names, collection, filter, settings } = context;
   const principal = principalLiterals(filter);
   const levels = pg.escapeLiteral(toArrayLiteral(filter.levels));
-  return `SELECT c.version::text AS version, c.chunks AS total, a.allowed, a.unknown
+  const allowed = `sum(d.chunk_count) FILTER (WHERE ${withinClearance('d', principal)})`;
+  return `SELECT c.version::text AS version, c.chunks AS total, a.allowed, a.unknown, a.documents
        FROM ${names.schema}.collections c CROSS JOIN LATERAL (
-         SELECT coalesce(sum(d.chunk_count) FILTER (WHERE ${withinClearance('d', principal)}), 0) AS allowed,
+         SELECT coalesce(${allowed}, 0) AS allowed,
                 count(*) FILTER (WHERE d.classification IS NOT NULL AND NOT d.classification = ANY (${levels}::text[]))
-                  AS unknown
+                  AS unknown,
+                CASE WHEN coalesce(${allowed}, 0) <= ${Math.max(settings.exactMaxChunks, settings.checkedMaxChunks)}
+                  THEN array_agg(d.document_id) FILTER (WHERE ${withinClearance('d', principal)} AND d.chunk_count > 0)
+                END AS documents
            FROM ${names.schema}.documents d
           WHERE d.collection_id = c.id AND ${namesPrincipal('d', principal)}) a
       WHERE c.id = ${collection.id}`;
@@ -197,17 +275,10 @@ function countStatement(context: SearchContext): string {
  * for a query of a few milliseconds.
  */
 function enterStatement(context: SearchContext, path: Path): string {
-  const { names, filter, settings, k } = context;
+  const { names, filter } = context;
   const text = (value: string): string => pg.escapeLiteral(value);
   const list = (values: readonly string[]): string => text(toArrayLiteral(values));
-  const knobs =
-    path === 'hnsw'
-      ? `, set_config('hnsw.iterative_scan', 'relaxed_order', true),
-         set_config('hnsw.ef_search', '${Math.max(settings.efSearch, k)}', true),
-         set_config('hnsw.max_scan_tuples', '${settings.maxScanTuples}', true),
-         set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true),
-         set_config('enable_sort', 'off', true)`
-      : '';
+  const knobs = path === 'hnsw' ? `, ${walkKnobs(context)}` : '';
   return `SELECT c.version::text AS version, c.chunks AS total,
             set_config('${PRINCIPAL_SETTINGS.user}', ${text(filter.userId ?? '')}, true),
             set_config('${PRINCIPAL_SETTINGS.groups}', ${list(filter.groups)}, true),
@@ -217,7 +288,26 @@ function enterStatement(context: SearchContext, path: Path): string {
        FROM ${names.schema}.collections c WHERE c.id = ${context.collection.id}`;
 }
 
-function searchStatement(context: SearchContext, path: Path): string {
+/** pgvector's knobs for the walk and the plans it rules out, all transaction-local (see `enterStatement`). */
+function walkKnobs(context: SearchContext): string {
+  const { settings, k } = context;
+  return `set_config('hnsw.iterative_scan', 'relaxed_order', true),
+         set_config('hnsw.ef_search', '${Math.max(settings.efSearch, k)}', true),
+         set_config('hnsw.max_scan_tuples', '${settings.maxScanTuples}', true),
+         set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true),
+         set_config('enable_sort', 'off', true)`;
+}
+
+/**
+ * The walk, or the exact search: over the chunks of `documents` (the allowed documents named by the count, in the
+ * transaction's snapshot or in one whose collection version the caller checks) when given, else over the documents
+ * whose rule admits the principal. Either way the rule is tested on every chunk row read, beside the policy.
+ */
+function searchStatement(
+  context: SearchContext,
+  options: { path: Path; documents: string | undefined },
+): string {
+  const { path, documents } = options;
   const { names, collection, filter, k } = context;
   const principal = principalLiterals(filter);
   const query = pg.escapeLiteral(vectorLiteral(context.vector));
@@ -236,9 +326,19 @@ function searchStatement(context: SearchContext, path: Path): string {
           LIMIT ${k}) nearest
         ORDER BY distance, document_id, chunk_index`;
   }
+  const distance = `coalesce(nullif(ch.embedding OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 1)`;
+  if (documents !== undefined) {
+    // The named documents' chunks by primary key: the count already tested every document's rule (5 ms at 10,000
+    // documents), so the search does not test them all a second time.
+    return `SELECT ch.document_id, ch.chunk_index, ch.text, ${distance} AS distance
+         FROM ${names.schema}.chunks ch
+        WHERE ch.collection_id = ${collection.id} AND ch.document_id = ANY (${documents})
+          AND ${namesPrincipal('ch', principal)} AND ${withinClearance('ch', principal)}
+        ORDER BY distance, ch.document_id, ch.chunk_index
+        LIMIT ${k}`;
+  }
   // The allowed documents, then their chunks by primary key, ordered by a NaN-safe distance no index can serve.
-  return `SELECT ch.document_id, ch.chunk_index, ch.text,
-            coalesce(nullif(ch.embedding OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 1) AS distance
+  return `SELECT ch.document_id, ch.chunk_index, ch.text, ${distance} AS distance
        FROM ${names.schema}.documents d
        JOIN ${names.schema}.chunks ch ON ch.collection_id = d.collection_id AND ch.document_id = d.document_id
       WHERE d.collection_id = ${collection.id} AND ${namesPrincipal('d', principal)}
