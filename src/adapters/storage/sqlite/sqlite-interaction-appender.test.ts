@@ -77,7 +77,7 @@ describe('sqlite interaction appender', () => {
     expect(await ids('atlas maps')).toEqual(['int_atlas']);
     const checker = new BetterSqlite3(path);
     try {
-      // Throws when the index holds an entry twice, or one the table does not, or misses a row.
+      // Throws when the index misses a row of the table or holds one the table does not.
       checker.prepare("insert into interactions_fts(interactions_fts) values ('integrity-check')").run();
       const entries = checker.prepare(
         "select count(*) from interactions_fts where interactions_fts match 'parcel'",
