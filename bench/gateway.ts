@@ -18,6 +18,7 @@ import { formatGatewaySummary } from './gateway/gateway-summary.js';
 import { measureSequentialLatency } from './gateway/latency.js';
 import { startMockUpstream } from './gateway/mock-upstream-process.js';
 import { startTargets } from './gateway/start-targets.js';
+import { measurePacedLatency } from './gateway/paced-latency.js';
 import { measureStreaming } from './gateway/streaming.js';
 import { TARGET_NAMES, type TargetName } from './gateway/target.js';
 import { measureThroughput } from './gateway/throughput.js';
@@ -95,10 +96,15 @@ async function run(): Promise<void> {
     warmupStreams: settings.streaming.warmupStreams,
     expectedChunks: settings.streaming.chunks,
   });
+  const pacedLatency = await measurePacedLatency({
+    targets,
+    rounds: settings.paced.rounds,
+    pauseMs: settings.streaming.chunks * settings.streaming.chunkGapMs,
+  });
   await processes.stopAll();
   const loadAtEnd = loadavg()[0] ?? 0;
 
-  const figures = summariseGatewaySamples({ latency, throughput, streaming });
+  const figures = summariseGatewaySamples({ latency, pacedLatency, throughput, streaming });
   const goals = checkGatewayGoals(figures);
   const resultPath = writeBenchResult('gateway', {
     quick: values.quick,

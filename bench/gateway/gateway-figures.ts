@@ -26,28 +26,28 @@ export interface StreamingFigures {
 /** Every figure of one run, per target; a target that could not be measured is absent from the maps. */
 export interface GatewayFigures {
   latency: Partial<Record<TargetName, LatencyFigures>>;
+  /** Non-stream requests after a stream-long pause: the reference for the time to first token. */
+  pacedLatency: Partial<Record<TargetName, LatencyFigures>>;
   throughput: Partial<Record<TargetName, ThroughputFigures>>;
   streaming: Partial<Record<TargetName, StreamingFigures>>;
 }
 
 export interface GatewaySamples {
   latency: ReadonlyMap<TargetName, number[]>;
+  pacedLatency: ReadonlyMap<TargetName, number[]>;
   throughput: ReadonlyMap<TargetName, ThroughputFigures>;
   streaming: ReadonlyMap<TargetName, StreamSamples>;
 }
 
-/** Turns the raw samples into figures; every `added…` figure is relative to the direct call to the mock. */
-export function summariseGatewaySamples(samples: GatewaySamples): GatewayFigures {
-  const directLatency = samples.latency.get('direct') ?? [];
-  const directStream = samples.streaming.get('direct') ?? { firstTokenMs: [], gapsMs: [] };
-  const directP50 = median(directLatency);
-  const directFirstToken = median(directStream.firstTokenMs);
-  const directGapMean = mean(directStream.gapsMs);
-  const directGapMedian = median(directStream.gapsMs);
-  const figures: GatewayFigures = { latency: {}, throughput: {}, streaming: {} };
-  for (const [name, values] of samples.latency) {
+/** p50, p95, p99 and the p50 added over the direct call, per target. */
+function latencyFigures(
+  samples: ReadonlyMap<TargetName, number[]>,
+): Partial<Record<TargetName, LatencyFigures>> {
+  const directP50 = median(samples.get('direct') ?? []);
+  const figures: Partial<Record<TargetName, LatencyFigures>> = {};
+  for (const [name, values] of samples) {
     const summary = summarize(values);
-    figures.latency[name] = {
+    figures[name] = {
       samples: summary.count,
       p50Ms: summary.p50,
       p95Ms: summary.p95,
@@ -55,6 +55,21 @@ export function summariseGatewaySamples(samples: GatewaySamples): GatewayFigures
       addedP50Ms: summary.p50 - directP50,
     };
   }
+  return figures;
+}
+
+/** Turns the raw samples into figures; every `added…` figure is relative to the direct call to the mock. */
+export function summariseGatewaySamples(samples: GatewaySamples): GatewayFigures {
+  const directStream = samples.streaming.get('direct') ?? { firstTokenMs: [], gapsMs: [] };
+  const directFirstToken = median(directStream.firstTokenMs);
+  const directGapMean = mean(directStream.gapsMs);
+  const directGapMedian = median(directStream.gapsMs);
+  const figures: GatewayFigures = {
+    latency: latencyFigures(samples.latency),
+    pacedLatency: latencyFigures(samples.pacedLatency),
+    throughput: {},
+    streaming: {},
+  };
   for (const [name, values] of samples.throughput) figures.throughput[name] = values;
   for (const [name, stream] of samples.streaming) {
     const firstTokenP50Ms = median(stream.firstTokenMs);

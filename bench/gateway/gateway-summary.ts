@@ -27,7 +27,7 @@ export function formatGatewaySummary(options: {
   pinning: CpuPinning;
   unavailable: ReadonlyMap<string, string>;
 }): string {
-  const { latency, throughput, streaming } = options.figures;
+  const { latency, pacedLatency, throughput, streaming } = options.figures;
   const header = [
     'target',
     'p50 ms',
@@ -38,6 +38,7 @@ export function formatGatewaySummary(options: {
     'non-2xx',
     'TTFT ms',
     '+TTFT ms',
+    '+paced p50',
     'gap mean',
     '+gap mean',
     '+gap median',
@@ -52,6 +53,7 @@ export function formatGatewaySummary(options: {
     String((throughput[name]?.non2xx ?? 0) + (throughput[name]?.errors ?? 0)),
     fixed(streaming[name]?.firstTokenP50Ms, 3),
     fixed(streaming[name]?.addedFirstTokenMs, 3),
+    fixed(pacedLatency[name]?.addedP50Ms, 3),
     fixed(streaming[name]?.gapMeanMs, 3),
     fixed(streaming[name]?.addedGapMeanMs, 3),
     fixed(streaming[name]?.addedGapMedianMs, 3),

@@ -17,8 +17,17 @@ interface SequentialClient {
   body: string;
 }
 
+/** One keep-alive connection to `target` and the non-streaming body the bench sends it. */
+export function sequentialClient(target: Target): SequentialClient {
+  return {
+    target,
+    pool: new Pool(target.origin, { connections: 1, keepAliveTimeout: 60_000 }),
+    body: chatRequestBody({ model: target.model, stream: false }),
+  };
+}
+
 /** Milliseconds from sending a non-streaming completion to reading the last byte of the answer. */
-async function timeOneRequest(client: SequentialClient): Promise<number> {
+export async function timeOneRequest(client: SequentialClient): Promise<number> {
   const started = process.hrtime.bigint();
   const response = await client.pool
     .request({ path: client.target.path, method: 'POST', headers: client.target.headers, body: client.body })
@@ -38,11 +47,7 @@ async function timeOneRequest(client: SequentialClient): Promise<number> {
  * Returns every sample, in milliseconds, per target.
  */
 export async function measureSequentialLatency(options: LatencyOptions): Promise<Map<TargetName, number[]>> {
-  const clients = options.targets.map((target): SequentialClient => ({
-    target,
-    pool: new Pool(target.origin, { connections: 1, keepAliveTimeout: 60_000 }),
-    body: chatRequestBody({ model: target.model, stream: false }),
-  }));
+  const clients = options.targets.map(sequentialClient);
   const samples = new Map<TargetName, number[]>(options.targets.map((target) => [target.name, []]));
   try {
     for (const client of clients) {
