@@ -9,10 +9,10 @@ const SCHEMA = 'slipway_bench_baseline';
 const BATCH = 1_000;
 /**
  * The `hnsw.ef_search` values the baseline is measured at (BENCH_RETRIEVAL_BASELINE_EF, comma-separated, to try
- * others): pgvector's default 40 first, then costlier walks, so that the adapter is compared with the baseline's
- * whole recall/latency curve rather than with its default alone.
+ * others): pgvector's default 40 first, then costlier walks up to pgvector's maximum, 1,000, so that the adapter is
+ * compared with the baseline's whole recall/latency curve rather than with its default alone.
  */
-const EF_SEARCH_VALUES = (process.env.BENCH_RETRIEVAL_BASELINE_EF ?? '40,100,200,400,800')
+const EF_SEARCH_VALUES = (process.env.BENCH_RETRIEVAL_BASELINE_EF ?? '40,100,200,400,800,1000')
   .split(',')
   .map(Number);
 

@@ -301,7 +301,8 @@ function walkKnobs(context: SearchContext): string {
 /**
  * The walk, or the exact search: over the chunks of `documents` (the allowed documents named by the count, in the
  * transaction's snapshot or in one whose collection version the caller checks) when given, else over the documents
- * whose rule admits the principal. Either way the rule is tested on every chunk row read, beside the policy.
+ * whose rule admits the principal. The walk tests the rule on every chunk row it visits, beside the policy; the
+ * exact searches test it on each document, and the policy on every chunk row.
  */
 function searchStatement(
   context: SearchContext,
@@ -328,12 +329,14 @@ function searchStatement(
   }
   const distance = `coalesce(nullif(ch.embedding OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 1)`;
   if (documents !== undefined) {
-    // The named documents' chunks by primary key: the count already tested every document's rule (5 ms at 10,000
-    // documents), so the search does not test them all a second time.
+    // The named documents' chunks by primary key. The list is the filter: the count tested each document's rule
+    // (5 ms at 10,000 documents) in this snapshot, or in one whose collection version this transaction checks
+    // before the answer is used, and a document's chunk rows carry its rule (changed in the same statement). So
+    // the rule is not tested again on each chunk row (1.5 ms of a 15 ms search of 10,000 chunks); the policy
+    // still is, under the retrieval role.
     return `SELECT ch.document_id, ch.chunk_index, ch.text, ${distance} AS distance
          FROM ${names.schema}.chunks ch
         WHERE ch.collection_id = ${collection.id} AND ch.document_id = ANY (${documents})
-          AND ${namesPrincipal('ch', principal)} AND ${withinClearance('ch', principal)}
         ORDER BY distance, ch.document_id, ch.chunk_index
         LIMIT ${k}`;
   }
