@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig, readProcessEnv } from '../config/load-config.js';
 import { watchConfig } from '../config/watch-config.js';
+import { listenFailure } from './listen-failure.js';
 
 interface StartOptions {
   config?: string;
@@ -56,7 +57,16 @@ async function start(options: StartOptions, workersMode: WorkersMode): Promise<v
     dashboardDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     logError,
   });
-  const address = await http.listen({ host: config.server.host, port: config.server.port });
+  const { host, port } = config.server;
+  const address = await http.listen({ host, port }).catch(async (error: unknown) => {
+    // What started before the listen is stopped first, so that the log is flushed and the stores closed.
+    await http
+      .close()
+      .then(() => workers?.stop())
+      .then(() => app.close())
+      .catch((closeError: unknown) => logError('shutdown after a failed start failed', closeError));
+    throw listenFailure(error, { host, port }) ?? error;
+  });
 
   const lines = [
     `Slipway is listening on ${address}`,
