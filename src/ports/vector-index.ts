@@ -62,8 +62,12 @@ export interface ChunkReadRequest {
 
 /** The facts of one access decision, for the audit log. */
 export interface RetrievalDecision {
-  /** `exact`: every allowed chunk was compared; `hnsw`: an approximate index walked with the filter inside. */
-  path: 'exact' | 'hnsw';
+  /**
+   * `exact`: every allowed chunk was compared; `hnsw`: an approximate index walked with the filter inside;
+   * `documents`: the allowed documents nearest the query (by the mean of their chunks' vectors) were chosen, and
+   * every chunk of those compared.
+   */
+  path: 'exact' | 'hnsw' | 'documents';
   /** Live chunks of the collection the principal may read, and may not. */
   allowedChunks: number;
   deniedChunks: number;

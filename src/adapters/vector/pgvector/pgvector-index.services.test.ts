@@ -14,5 +14,6 @@ afterAll(() => indexes.dropAll());
 const cases = Number(process.env.SLIPWAY_PGVECTOR_PROPERTY_CASES ?? 100_000);
 describeVectorIndex('pgvector', indexes.open, {
   cases,
-  queriesPerDataset: Math.min(1_000, Math.ceil(cases / 2)),
+  queriesPerDataset: Math.min(1_000, Math.ceil(cases / 8)),
+  lanes: 4,
 });

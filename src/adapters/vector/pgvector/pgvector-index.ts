@@ -19,6 +19,7 @@ import { readChunksInTransaction } from './pgvector-read-chunks.js';
 import type { PgvectorNames } from './pgvector-names.js';
 import { HNSW_MAX_DIMENSION, searchCollection, type PgvectorPlannerSettings } from './pgvector-search.js';
 import { toArrayLiteral } from './array-literal.js';
+import { documentCentroid } from './document-centroid.js';
 import { vectorLiteral } from './vector-literal.js';
 import { WalkTrust } from './walk-trust.js';
 
@@ -27,9 +28,10 @@ const MAX_DIMENSION = 16_000;
 /** Principals whose allowed-chunk counts are kept per index: 1,000 principals in 500 groups is about 3 MB. */
 const ALLOWED_COUNTS_KEPT = 1_000;
 /**
- * When a principal's walk answers in the checked zone: after 8 checks whose walks found on average 98 % of the
- * exact answer, re-checked every 16th search. At 10 % of 100,000 chunks the walk of a filter spread over every
- * topic scores about 0.997 and one following topics 0.85–0.89, so the two fall on either side of 0.98.
+ * When a principal's walk (or, when the walk misses, its nearest documents) answers in the checked zone: after 8
+ * checks that found on average 98 % of the exact answer, re-checked every 16th search. At 10 % of 100,000 chunks
+ * the walk of a filter spread over every topic scores about 0.997 and one following topics 0.85–0.89, so the two
+ * fall on either side of 0.98; the nearest documents of the second score 0.99.
  */
 const WALK_TRUST = Object.freeze({ trials: 8, checkEvery: 16, minRecall: 0.98 });
 /** Chunk rows per INSERT of an import: about 2 MB of statement for 384-dimension vectors. */
@@ -56,7 +58,10 @@ export class PgvectorIndex implements VectorIndex {
   #closed = false;
   readonly #collections = new Map<string, CollectionRow>();
   readonly #counts = new AllowedCountCache(ALLOWED_COUNTS_KEPT);
-  readonly #trust = new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST);
+  readonly #trust = Object.freeze({
+    walk: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
+    documents: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
+  });
 
   constructor(
     readonly pool: pg.Pool,
@@ -311,10 +316,12 @@ export class PgvectorIndex implements VectorIndex {
     await client.query(
       `WITH documents_in AS (
          INSERT INTO ${schema}.documents (collection_id, document_id, allow_everyone, allow_users, allow_groups,
-           allow_roles, classification, chunk_count)
-         SELECT $1, document_id, everyone, users::text[], groups::text[], roles::text[], classification, chunk_count
-           FROM unnest($2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[])
-             AS input(document_id, everyone, users, groups, roles, classification, chunk_count)
+           allow_roles, classification, chunk_count, centroid)
+         SELECT $1, document_id, everyone, users::text[], groups::text[], roles::text[], classification, chunk_count,
+                centroid::${extension}.vector
+           FROM unnest($2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[],
+                       $15::text[])
+             AS input(document_id, everyone, users, groups, roles, classification, chunk_count, centroid)
          RETURNING document_id, allow_everyone, allow_users, allow_groups, allow_roles, classification),
        chunks_in AS (
          INSERT INTO ${schema}.chunks (collection_id, document_id, chunk_index, text, embedding, allow_everyone,
@@ -343,6 +350,10 @@ export class PgvectorIndex implements VectorIndex {
         chunks.map(({ chunk }) => vectorLiteral(chunk.vector)),
         counts.documents,
         counts.chunks,
+        documents.map((document) => {
+          const centroid = documentCentroid(document.chunks.map((chunk) => chunk.vector));
+          return centroid === null ? null : vectorLiteral(centroid);
+        }),
       ],
     );
   }

@@ -5,6 +5,7 @@ import type { PgvectorIndex } from './pgvector-index.js';
 
 interface OpenOptions {
   planner?: keyof typeof FORCING;
+  documentsChunkBudget?: number;
   schema?: string;
   role?: string;
 }
@@ -38,6 +39,9 @@ export function pgvectorIndexesForTest(url: string): {
       schema,
       poolSize: 4,
       ...(options.role === undefined ? {} : { role: options.role }),
+      ...(options.documentsChunkBudget === undefined
+        ? {}
+        : { documentsChunkBudget: options.documentsChunkBudget }),
       ...FORCING[options.planner ?? 'auto'],
     };
     return openPgvectorIndex(planned);

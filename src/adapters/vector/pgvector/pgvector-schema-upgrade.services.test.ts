@@ -91,7 +91,7 @@ describe('pgvector: schema version 2 (each chunk row carries its document’s ru
       const versions = await client.query<{ version: number }>(
         `SELECT version FROM ${schema}.schema_version ORDER BY version`,
       );
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
       expect(await chunkRules(schema)).toEqual([
         { document_id: 'open', allow_groups: [] },
         { document_id: 'payroll', allow_groups: ['finance'] },
@@ -105,4 +105,36 @@ describe('pgvector: schema version 2 (each chunk row carries its document’s ru
       await upgraded.close();
     }
   });
+
+  it('upgrades a version 3 schema: each document gets the centroid its writer would have written', async () => {
+    const first = await indexes.openIndex();
+    const { schema } = first.options.names;
+    await first.createCollection({ name: 'centroids', dimension: 4 });
+    await first.replaceDocument(
+      aDocument('centroids', 'two', { vectors: [vectorOf(3, 0, 0, 0), vectorOf(0, 0, 0, 0.5)] }),
+    );
+    await first.replaceDocument(aDocument('centroids', 'zero', { vectors: [vectorOf(0, 0, 0, 0)] }));
+    await first.close();
+    const written = await centroids(schema);
+    expect(written).toEqual([
+      { document_id: 'two', centroid: '[0.5,0,0,0.5]' },
+      { document_id: 'zero', centroid: '[0,0,0,0]' },
+    ]);
+    await client.query(`ALTER TABLE ${schema}.documents DROP COLUMN centroid`);
+    await client.query(`DELETE FROM ${schema}.schema_version WHERE version >= 4`);
+
+    const upgraded = await indexes.openIndex({ schema: schema.slice(1, -1) });
+    try {
+      expect(await centroids(schema)).toEqual(written);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  async function centroids(schema: string): Promise<Array<{ document_id: string; centroid: string }>> {
+    const found = await client.query<{ document_id: string; centroid: string }>(
+      `SELECT document_id, centroid::text AS centroid FROM ${schema}.documents ORDER BY document_id`,
+    );
+    return found.rows;
+  }
 });

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../../core/errors.js';
 import { quoted, type PgvectorNames } from './pgvector-names.js';
 import { setOf } from './pgvector-rule-predicate.js';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /**
  * The principal's settings, read by the row-level security policies. The adapter sets them with
@@ -153,6 +153,23 @@ function versionThree(names: PgvectorNames): string[] {
 }
 
 /**
+ * Version 4: `documents.centroid`, the mean of the document's unit-length chunk vectors (its direction is what a
+ * cosine search compares), written with the chunks. The documents path of the planner ranks a principal's allowed
+ * documents by it and compares only the chunks of the nearest (see pgvector-search.ts). Untyped like the chunks'
+ * `embedding`; pgvector leaves a zero vector as it is under `l2_normalize`, and so out of the mean's direction.
+ */
+function versionFour(names: PgvectorNames): string[] {
+  const { schema, extension } = names;
+  return [
+    `ALTER TABLE ${schema}.documents ADD COLUMN IF NOT EXISTS centroid ${extension}.vector`,
+    `UPDATE ${schema}.documents d
+        SET centroid = (SELECT ${extension}.avg(${extension}.l2_normalize(ch.embedding))
+                          FROM ${schema}.chunks ch
+                         WHERE ch.collection_id = d.collection_id AND ch.document_id = d.document_id)`,
+  ];
+}
+
+/**
  * Creates the extension, the retrieval role and the adapter's tables, or brings an older schema up to date.
  * Runs under an advisory lock, so that processes opening the same database at once do it one at a time.
  */
@@ -203,6 +220,10 @@ export async function migratePgvectorSchema(
     if (version < 3) {
       for (const statement of versionThree(full)) await client.query(statement);
       await client.query(`INSERT INTO ${names.schema}.schema_version (version) VALUES (3)`);
+    }
+    if (version < 4) {
+      for (const statement of versionFour(full)) await client.query(statement);
+      await client.query(`INSERT INTO ${names.schema}.schema_version (version) VALUES (4)`);
     }
     await client.query('COMMIT');
     return Object.freeze(full);

@@ -23,6 +23,20 @@ export interface PgvectorPlannerSettings {
   efSearch: number;
   /** `hnsw.max_scan_tuples`: how far an iterative scan may go before it gives up (pgvector's default 20,000). */
   maxScanTuples: number;
+  /**
+   * The documents path compares the chunks of the allowed documents nearest the query until this many chunks are
+   * in hand (the document that crosses it included).
+   */
+  documentsChunkBudget: number;
+}
+
+/**
+ * What the checked zone has learned of each (collection, filter) pair: whether its walk, and its nearest
+ * documents, match exact searches.
+ */
+interface PlannerTrust {
+  walk: WalkTrust;
+  documents: WalkTrust;
 }
 
 /** pgvector indexes vectors of up to 2,000 dimensions with HNSW; wider collections are always searched exactly. */
@@ -36,11 +50,14 @@ interface SearchContext {
   k: number;
   filter: AccessFilter;
   counts: AllowedCountCache;
-  trust: WalkTrust;
+  trust: PlannerTrust;
 }
 
 type Path = RetrievalDecision['path'];
-/** A path, or `check`: the exact search answers and a walk in the same snapshot is scored against it. */
+/**
+ * A path, or `check`: the exact search answers, and the documents path and the walk, in the same snapshot, are
+ * scored against it.
+ */
 type Plan = Path | 'check';
 
 interface ScoredRow {
@@ -48,6 +65,8 @@ interface ScoredRow {
   chunk_index: number;
   text: string;
   distance: number;
+  /** The documents path's rows carry how many chunks it compared. */
+  examined?: string;
 }
 
 interface CountRow {
@@ -58,10 +77,14 @@ interface CountRow {
   documents?: string[] | null;
 }
 
-/** What one attempt read: the count's row (or else the settings' row), the answer's rows and a checked walk's. */
+/**
+ * What one attempt read: the count's row (or else the settings' row), the answer's rows and, in a check, those of
+ * the documents path and of the walk.
+ */
 interface Batch {
   count: CountRow | undefined;
   rows: ScoredRow[];
+  nearest: ScoredRow[];
   walked: ScoredRow[];
 }
 
@@ -107,8 +130,8 @@ export async function searchCollection(
 }
 
 /**
- * The answer of an attempt: a check scores its walk and answers exactly; a walk that fell short is replaced by an
- * exact search.
+ * The answer of an attempt: a check scores its walk and its documents path and answers exactly; a walk or a
+ * documents path that fell short is replaced by an exact search.
  */
 async function finish(
   client: pg.PoolClient,
@@ -117,7 +140,9 @@ async function finish(
 ): Promise<VectorSearchResult> {
   const { plan, count, batch } = attempt;
   if (plan === 'check') {
-    context.trust.record(context.collection.id, context.filter, recallOf(batch.walked, batch.rows));
+    const { trust, collection, filter } = context;
+    trust.walk.record(collection.id, filter, recallOf(batch.walked, batch.rows));
+    trust.documents.record(collection.id, filter, recallOf(batch.nearest, batch.rows));
     return answerOf('exact', count, batch.rows);
   }
   if (batch.rows.length >= Math.min(context.k, count.allowed)) return answerOf(plan, count, batch.rows);
@@ -150,9 +175,9 @@ async function searchBatch(
 }
 
 /**
- * The statements of a plan after BEGIN (and any count): the settings, then the exact search or the walk, or, for
- * a check, the exact search, the walk's knobs and the walk, in that order so that the exact plan is made without
- * the knobs that force a walk.
+ * The statements of a plan after BEGIN (and any count): the settings, then the plan's search, or, for a check, the
+ * exact search, the documents path, the walk's knobs and the walk, in that order so that the first two are planned
+ * without the knobs that force a walk.
  */
 function searchStatements(
   context: SearchContext,
@@ -164,6 +189,7 @@ function searchStatements(
   return [
     enterStatement(context, 'exact'),
     searchStatement(context, { path: 'exact', documents }),
+    searchStatement(context, { path: 'documents', documents }),
     `SELECT ${walkKnobs(context)}`,
     searchStatement(context, { path: 'hnsw', documents: undefined }),
   ];
@@ -179,7 +205,8 @@ function batchOf(results: pg.QueryResult[], options: { plan: Plan; settings: num
   return {
     count: results[1]?.rows[0] as CountRow | undefined,
     rows: rowsAt(settings + 1),
-    walked: plan === 'check' ? rowsAt(settings + 3) : [],
+    nearest: plan === 'check' ? rowsAt(settings + 2) : [],
+    walked: plan === 'check' ? rowsAt(settings + 4) : [],
   };
 }
 
@@ -218,16 +245,25 @@ function planFor(context: SearchContext, allowed: number): Plan {
   const { settings, collection, filter, trust } = context;
   if (allowed <= settings.exactMaxChunks || collection.dimension > HNSW_MAX_DIMENSION) return 'exact';
   if (allowed > settings.checkedMaxChunks) return 'hnsw';
-  const trial = trust.plan(collection.id, filter);
-  return trial === 'walk' ? 'hnsw' : trial;
+  const walk = trust.walk.plan(collection.id, filter);
+  if (walk !== 'exact') return walk === 'walk' ? 'hnsw' : 'check';
+  // This principal's walks miss (its allowed chunks are a few topics, say): its nearest documents may not.
+  const documents = trust.documents.plan(collection.id, filter);
+  return documents === 'walk' ? 'documents' : documents;
 }
 
 function answerOf(path: Path, count: AllowedCount, rows: ScoredRow[]): VectorSearchResult {
   const decision = { path, allowedChunks: count.allowed, deniedChunks: count.total - count.allowed };
   return {
     chunks: rows.map(toChunk),
-    decision: { ...decision, candidatesExamined: path === 'hnsw' ? rows.length : count.allowed },
+    decision: { ...decision, candidatesExamined: examinedBy(path, { count, rows }) },
   };
+}
+
+function examinedBy(path: Path, answer: { count: AllowedCount; rows: ScoredRow[] }): number {
+  if (path === 'hnsw') return answer.rows.length;
+  if (path === 'documents') return Number(answer.rows[0]?.examined ?? 0);
+  return answer.count.allowed;
 }
 
 /** The filter as quoted SQL literals (pg's `escapeLiteral`, which also handles backslashes). */
@@ -328,6 +364,25 @@ function searchStatement(
         ORDER BY distance, document_id, chunk_index`;
   }
   const distance = `coalesce(nullif(ch.embedding OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 1)`;
+  if (path === 'documents') {
+    // The allowed documents by the distance of their centroid (a zero or missing one last), each with the chunks
+    // of the documents before it; the chunks of those that start under the budget are compared exactly.
+    const allowed =
+      documents === undefined
+        ? `${namesPrincipal('d', principal)} AND ${withinClearance('d', principal)}`
+        : `d.document_id = ANY (${documents})`;
+    const centroid = `coalesce(nullif(d.centroid OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 2)`;
+    return `SELECT ch.document_id, ch.chunk_index, ch.text, ${distance} AS distance, count(*) OVER () AS examined
+         FROM (SELECT d.document_id, d.chunk_count,
+                      sum(d.chunk_count) OVER (ORDER BY ${centroid}, d.document_id) AS running
+                 FROM ${names.schema}.documents d
+                WHERE d.collection_id = ${collection.id} AND d.chunk_count > 0 AND ${allowed}) nearest
+         JOIN ${names.schema}.chunks ch
+           ON ch.collection_id = ${collection.id} AND ch.document_id = nearest.document_id
+        WHERE nearest.running - nearest.chunk_count < ${context.settings.documentsChunkBudget}
+        ORDER BY distance, ch.document_id, ch.chunk_index
+        LIMIT ${k}`;
+  }
   if (documents !== undefined) {
     // The named documents' chunks by primary key. The list is the filter: the count tested each document's rule
     // (5 ms at 10,000 documents) in this snapshot, or in one whose collection version this transaction checks

@@ -73,3 +73,93 @@ describe('pgvector: between the exact and the walk sizes, a principal walks once
     }
   });
 });
+
+/**
+ * Finance may read two documents near the query, each with a zero-vector chunk (HNSW indexes no zero vector for a
+ * cosine search, so every walk misses those) and six far ones; audit's documents are nearer still. The exact top 5
+ * of a finance search is both near chunks, both zero chunks and the nearest far chunk (f5#1): a walk finds 3 of 5.
+ */
+async function loadWalkMisses(index: PgvectorIndex, collection: string): Promise<void> {
+  await index.createCollection({ name: collection, dimension: 4 });
+  const finance = ruleOf({ groups: ['finance'] });
+  for (const near of [0, 1]) {
+    await index.replaceDocument(
+      aDocument(collection, `m${near}`, {
+        rule: finance,
+        vectors: [vectorOf(1, 0.1 * (near + 1), 0, 0), vectorOf(0, 0, 0, 0)],
+      }),
+    );
+  }
+  for (let far = 0; far < 6; far += 1) {
+    await index.replaceDocument(
+      aDocument(collection, `f${far}`, {
+        rule: finance,
+        vectors: [vectorOf(-1, 1 + far, 0, 0), vectorOf(-1, 1 + far, 0.1, 0)],
+      }),
+    );
+  }
+  for (let denied = 0; denied < 8; denied += 1) {
+    await index.replaceDocument(
+      aDocument(collection, `a${denied}`, {
+        rule: ruleOf({ groups: ['audit'] }),
+        vectors: [vectorOf(1, 0, 0, 0.01 * denied), vectorOf(1, 0.01 * denied, 0, 0)],
+      }),
+    );
+  }
+}
+
+describe('pgvector: a principal whose walks miss is answered from its nearest documents once those have matched', () => {
+  const filter = userFilter('bo', { groups: ['finance'] });
+  const query = { collection: 'misses', vector: vectorOf(1, 0, 0, 0), k: 5, filter };
+
+  it('compares only the chunks of the nearest documents within the budget, and follows a rule change at once', async () => {
+    const checked = await indexes.openIndex({ planner: 'checked', documentsChunkBudget: 5 });
+    const exact = await indexes.openIndex({ planner: 'exact' });
+    try {
+      await loadWalkMisses(checked, 'misses');
+      await loadWalkMisses(exact, 'misses');
+      const reference = await exact.search(query);
+      expect(keysOf(reference)).toEqual(['m0#0', 'm1#0', 'm0#1', 'm1#1', 'f5#1']);
+      const answers: VectorSearchResult[] = [];
+      for (let search = 0; search < 24; search += 1) answers.push(await checked.search(query));
+      for (const answer of answers) expect(keysOf(answer)).toEqual(keysOf(reference));
+      const paths = answers.map((answer) => answer.decision.path);
+      expect(paths).toEqual([
+        ...Array<string>(8).fill('exact'),
+        ...Array<string>(15).fill('documents'),
+        'exact',
+      ]);
+      // m0, m1 and f5 (the nearest far document): 6 of the 16 allowed chunks.
+      expect(answers[8]?.decision).toEqual({
+        path: 'documents',
+        allowedChunks: 16,
+        deniedChunks: 16,
+        candidatesExamined: 6,
+      });
+      await checked.setAccessRule({ collection: 'misses', documentId: 'm0' }, ruleOf({ groups: ['audit'] }));
+      const after = await checked.search(query);
+      expect(after.decision.allowedChunks).toBe(14);
+      expect(after.chunks.map((chunk) => chunk.documentId)).not.toContain('m0');
+    } finally {
+      await checked.close();
+      await exact.close();
+    }
+  });
+
+  it('stays exact when the nearest documents miss too, and never answers short', async () => {
+    // A budget of 4 chunks holds m0 and m1 only: 4 of the 5 chunks asked for.
+    const index = await indexes.openIndex({ planner: 'checked', documentsChunkBudget: 4 });
+    try {
+      await loadWalkMisses(index, 'misses');
+      const paths: string[] = [];
+      for (let search = 0; search < 24; search += 1) {
+        const answer = await index.search(query);
+        expect(keysOf(answer)).toEqual(['m0#0', 'm1#0', 'm0#1', 'm1#1', 'f5#1']);
+        paths.push(answer.decision.path);
+      }
+      expect(paths).toEqual(Array<string>(24).fill('exact'));
+    } finally {
+      await index.close();
+    }
+  });
+});

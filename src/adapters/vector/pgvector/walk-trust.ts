@@ -1,13 +1,16 @@
 import type { AccessFilter } from '../../../core/access/access-filter.js';
 import { filterKey } from './allowed-count-cache.js';
 
-/** How a search between the always-exact and the always-walk sizes reads its chunks. */
+/**
+ * How a search between the always-exact and the always-walk sizes reads its chunks, as far as one approximate path
+ * (the HNSW walk, or the nearest documents) is concerned.
+ */
 export type TrialPlan =
-  /** The exact answer only: this principal's walks have missed. */
+  /** The exact answer only: this principal's approximate answers have missed. */
   | 'exact'
-  /** The HNSW walk only: this principal's walks have matched the exact answer. */
+  /** The approximate path only: this principal's approximate answers have matched the exact answer. */
   | 'walk'
-  /** Both, in one snapshot: the exact answer is returned and the walk is scored against it. */
+  /** Both, in one snapshot: the exact answer is returned and the approximate one is scored against it. */
   | 'check';
 
 /** When a principal's walk is trusted, and how often a trusted (or distrusted) one is checked again. */
@@ -27,8 +30,9 @@ interface Checks {
 }
 
 /**
- * Whether the filtered HNSW walk of a (collection, access filter) pair can be trusted, judged by that pair's own
- * walks scored against exact searches of the same snapshot. The allowed count cannot tell a filter whose allowed
+ * Whether an approximate path (the filtered HNSW walk; the planner keeps a second instance for the nearest
+ * documents) of a (collection, access filter) pair can be trusted, judged by that pair's own answers scored against
+ * exact searches of the same snapshot. The allowed count cannot tell a filter whose allowed
  * chunks are spread over the whole collection (the walk finds them: recall 0.997 at 10 % of 100,000 chunks) from
  * one whose allowed chunks are a few topics (the walk misses: 0.85–0.89 at every ef_search); reading the denied
  * chunks near a query to tell them apart would put an unfiltered chunk read in the search, so the judgment uses
