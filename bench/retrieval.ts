@@ -31,6 +31,8 @@ const SEED = 20_261_204;
 const TARGETS: (() => RetrievalTarget)[] = [embeddedTarget, pgvectorTarget, pgvectorBaselineTarget];
 // BENCH_RETRIEVAL_TARGETS=pgvector,pgvector-baseline measures only the named targets (all when unset).
 const ONLY_TARGETS = process.env.BENCH_RETRIEVAL_TARGETS?.split(',');
+// BENCH_RETRIEVAL_SCENARIOS=correlated-10%,independent-10% measures only the named scenarios (all when unset).
+const ONLY_SCENARIOS = process.env.BENCH_RETRIEVAL_SCENARIOS?.split(',');
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
     queries: QUERIES,
     seed: SEED,
   });
-  const scenarios = accessScenarios(dataset);
+  const scenarios = accessScenarios(dataset).filter(
+    (scenario) => !ONLY_SCENARIOS || ONLY_SCENARIOS.includes(scenario.name),
+  );
   process.stderr.write(`dataset: ${dataset.chunkCount} chunks, ${dataset.clusterCount} clusters\n`);
   const targets: Record<
     string,

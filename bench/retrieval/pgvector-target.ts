@@ -15,6 +15,9 @@ const PLANNER = {
     ? { exactMaxChunks: Number(process.env.BENCH_PGVECTOR_EXACT_MAX) }
     : {}),
   ...(process.env.BENCH_PGVECTOR_EF_SEARCH ? { efSearch: Number(process.env.BENCH_PGVECTOR_EF_SEARCH) } : {}),
+  ...(process.env.BENCH_PGVECTOR_DOCUMENTS_BUDGET
+    ? { documentsChunkBudget: Number(process.env.BENCH_PGVECTOR_DOCUMENTS_BUDGET) }
+    : {}),
 };
 
 /** The PostgreSQL both pgvector targets load into (BENCH_POSTGRES_URL; the service suites' database otherwise). */

@@ -366,20 +366,24 @@ function searchStatement(
   const distance = `coalesce(nullif(ch.embedding OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 1)`;
   if (path === 'documents') {
     // The allowed documents by the distance of their centroid (a zero or missing one last), each with the chunks
-    // of the documents before it; the chunks of those that start under the budget are compared exactly.
+    // of the documents before it; the chunks of those that start under the budget are compared exactly, read by
+    // primary key like the named documents' of the exact search. At 10 % of 100,000 chunks, ranking the 1,000
+    // allowed documents takes about 8 of the path's 15 ms: a primary-key lookup and a heap row (the 1.5 KB
+    // centroid) per document, under the policy.
     const allowed =
       documents === undefined
         ? `${namesPrincipal('d', principal)} AND ${withinClearance('d', principal)}`
         : `d.document_id = ANY (${documents})`;
     const centroid = `coalesce(nullif(d.centroid OPERATOR(${names.extension}.<=>) ${query}::${vector}, 'NaN'), 2)`;
     return `SELECT ch.document_id, ch.chunk_index, ch.text, ${distance} AS distance, count(*) OVER () AS examined
-         FROM (SELECT d.document_id, d.chunk_count,
-                      sum(d.chunk_count) OVER (ORDER BY ${centroid}, d.document_id) AS running
-                 FROM ${names.schema}.documents d
-                WHERE d.collection_id = ${collection.id} AND d.chunk_count > 0 AND ${allowed}) nearest
-         JOIN ${names.schema}.chunks ch
-           ON ch.collection_id = ${collection.id} AND ch.document_id = nearest.document_id
-        WHERE nearest.running - nearest.chunk_count < ${context.settings.documentsChunkBudget}
+         FROM ${names.schema}.chunks ch
+        WHERE ch.collection_id = ${collection.id} AND ch.document_id = ANY (ARRAY(
+                SELECT nearest.document_id
+                  FROM (SELECT d.document_id, d.chunk_count,
+                               sum(d.chunk_count) OVER (ORDER BY ${centroid}, d.document_id) AS running
+                          FROM ${names.schema}.documents d
+                         WHERE d.collection_id = ${collection.id} AND d.chunk_count > 0 AND ${allowed}) nearest
+                 WHERE nearest.running - nearest.chunk_count < ${context.settings.documentsChunkBudget}))
         ORDER BY distance, ch.document_id, ch.chunk_index
         LIMIT ${k}`;
   }
