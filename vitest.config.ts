@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     allowOnly: false,
+    // Vitest's default is one worker fewer than the cores: a single worker on the 2-core CI machines, which ran
+    // the 181 unit files one after another (310 s). The services project runs one file at a time regardless.
+    maxWorkers: 2,
     projects: [
       {
         test: {
