@@ -12,6 +12,7 @@ import { describeStatsContract } from '../../../../test/contract/stats.contract.
 import { describePeopleContract } from '../../../../test/contract/people.contract.js';
 import { describePromptRegistryContract } from '../../../../test/contract/prompt-registry.contract.js';
 import { describeLogRetentionContract } from '../../../../test/contract/log-retention.contract.js';
+import { recycledSchema } from '../../../../test/contract/postgres-schema-recycler.js';
 import { findTextInPostgres } from '../../../../test/contract/postgres-text-scan.js';
 import { describeStoreContract } from '../../../../test/contract/store.contract.js';
 import { describeJobOutboxContract } from '../../../../test/contract/job-outbox.contract.js';
@@ -24,12 +25,27 @@ import { openPostgresStore } from './index.js';
 const url = process.env.SLIPWAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const run = `slipway_test_${process.pid}_${Date.now().toString(36)}`;
 const schemas: string[] = [];
+// Dropping waits for the catalog locks of the other files' schemas being created and dropped beside this one.
+const DROP_TIMEOUT_MS = 180_000;
 
-/** Each store gets a schema of its own, dropped when the file is done. */
+/** A schema of its own for one test, dropped when the file is done. */
 function freshSchema(): string {
   const schema = `${run}_${schemas.length}`;
   schemas.push(schema);
   return schema;
+}
+
+/** A schema for the tests of one contract, each finding it freshly migrated (see `recycledSchema`). */
+function contractSchema(): () => Promise<string> {
+  const recycled = recycledSchema(url, `${run}_${schemas.length}`);
+  schemas.push(...recycled.schemas);
+  return recycled.next;
+}
+
+/** Opens each test's store on the contract's schema. */
+function contractStore(): () => Promise<Store> {
+  const next = contractSchema();
+  return async () => openPostgresStore({ url, schema: await next(), poolSize: 8 });
 }
 
 afterAll(async () => {
@@ -40,20 +56,20 @@ afterAll(async () => {
   } finally {
     await client.end();
   }
-});
+}, DROP_TIMEOUT_MS);
 
-describeStoreContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
+describeStoreContract('postgres', contractStore());
+const logRetentionSchema = contractSchema();
 describeLogRetentionContract('postgres', async () => {
-  const schema = freshSchema();
+  const schema = await logRetentionSchema();
   const store = await openPostgresStore({ url, schema, poolSize: 8 });
   return { store, findText: (needle) => findTextInPostgres({ url, schema, needle }) };
 });
-describePeopleContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
-describeEndUserDirectoryContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
+describePeopleContract('postgres', contractStore());
+describeEndUserDirectoryContract('postgres', contractStore());
+const auditChainSchema = contractSchema();
 describeAuditChainContract('postgres', async () => {
-  const schema = freshSchema();
+  const schema = await auditChainSchema();
   const store = await openPostgresStore({ url, schema, poolSize: 8 });
   return {
     store,
@@ -68,28 +84,19 @@ describeAuditChainContract('postgres', async () => {
     },
   };
 });
-describePromptRegistryContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
+describePromptRegistryContract('postgres', contractStore());
+describeStatsContract('postgres', contractStore());
+describeInteractionSearch('postgres', contractStore());
+const jobOutboxSchema = contractSchema();
+describeJobOutboxContract('postgres', async () =>
+  openPostgresOutboxUnderTest({ url, schema: await jobOutboxSchema() }),
 );
-describeStatsContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
-describeInteractionSearch('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
-describeJobOutboxContract('postgres', () => openPostgresOutboxUnderTest({ url, schema: freshSchema() }));
-describeBatchStoreContract('postgres', () => openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }));
-describeDocumentCatalogContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
-describeFileBlobStoreContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
-describeVectorStoreFileStoreContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
-describeWorkerRegistryContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
-describeBreakerStoreContract('postgres', () =>
-  openPostgresStore({ url, schema: freshSchema(), poolSize: 8 }),
-);
+describeBatchStoreContract('postgres', contractStore());
+describeDocumentCatalogContract('postgres', contractStore());
+describeFileBlobStoreContract('postgres', contractStore());
+describeVectorStoreFileStoreContract('postgres', contractStore());
+describeWorkerRegistryContract('postgres', contractStore());
+describeBreakerStoreContract('postgres', contractStore());
 
 describe('postgres store', () => {
   it('fails to open when PostgreSQL is unreachable', async () => {
