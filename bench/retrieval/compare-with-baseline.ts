@@ -5,7 +5,7 @@ export interface BaselineComparison {
   scenario: string;
   adapter: { recall: number; p50Ms: number };
   /** The baseline's settings whose p50 is at or above the adapter's: each must have lower recall than the adapter. */
-  atEqualOrHigherLatency: Array<{ value: number; recall: number; p50Ms: number }>;
+  atEqualOrHigherLatency: Array<{ value: string; recall: number; p50Ms: number }>;
   /** True only when that list is not empty and the adapter's recall is above every recall in it. */
   met: boolean;
   reason: string;
@@ -23,7 +23,7 @@ export function compareWithBaseline(
 ): BaselineComparison[] {
   return adapter.map((ours) => {
     const theirs = baseline.find((figures) => figures.scenario === ours.scenario);
-    const points: CurvePoint[] = theirs?.curve?.points ?? (theirs ? [{ value: Number.NaN, ...theirs }] : []);
+    const points: CurvePoint[] = theirs?.curve?.points ?? (theirs ? [{ value: 'own', ...theirs }] : []);
     const recall = ours.recallAt10.mean;
     const p50Ms = ours.latencyMs.p50;
     const slower = points

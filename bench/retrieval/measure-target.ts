@@ -15,9 +15,9 @@ interface PointFigures {
   latencyMs: { p50: number; p95: number; max: number };
 }
 
-/** One point of a swept target's curve: the setting's value and what the scenario measured at it. */
+/** One point of a swept target's curve: the settings' values and what the scenario measured at it. */
 export interface CurvePoint extends PointFigures {
-  value: number;
+  value: string;
 }
 
 export interface ScenarioFigures extends PointFigures {
@@ -86,7 +86,7 @@ async function measureCurve(
 ): Promise<{ setting: string; points: CurvePoint[] }> {
   const sweep = target.sweep as NonNullable<RetrievalTarget['sweep']>;
   const [own, ...others] = sweep.values;
-  const points: CurvePoint[] = [{ value: own as number, ...first }];
+  const points: CurvePoint[] = [{ value: own as string, ...first }];
   try {
     for (const value of others) {
       if ((points.at(-1) as CurvePoint).recallAt10.mean >= 1) break;
@@ -94,7 +94,7 @@ async function measureCurve(
       points.push({ value, ...(await measurePoint(target, context)).figures });
     }
   } finally {
-    await sweep.apply(own as number);
+    await sweep.apply(own as string);
   }
   return { setting: sweep.setting, points };
 }

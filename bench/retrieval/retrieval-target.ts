@@ -2,16 +2,16 @@ import type { AccessFilter } from '../../src/core/access/access-filter.js';
 import type { ClusteredDataset } from './clustered-dataset.js';
 
 /**
- * A search setting the bench measures every scenario at, one value after another, so that a target's
+ * Search settings the bench measures every scenario at, one point after another, so that a target's
  * recall/latency curve is recorded rather than one point of it.
  */
 interface RetrievalSweep {
-  /** The setting's name as the results show it, e.g. `hnsw.ef_search`. */
+  /** The settings' names as the results show them, e.g. `hnsw.ef_search, hnsw.max_scan_tuples`. */
   setting: string;
-  /** The values in increasing cost; the first is the target's own, which its plain figures are measured at. */
-  values: readonly number[];
-  /** Makes later searches use `value`. */
-  apply(value: number): Promise<void>;
+  /** The points in increasing cost, each named by its values (e.g. `1000/40000`); the first is the target's own. */
+  values: readonly string[];
+  /** Makes later searches use the point named `value`. */
+  apply(value: string): Promise<void>;
 }
 
 /** One index measured by the bench: the embedded index, the pgvector adapter and pgvector's plain-HNSW baseline. */

@@ -10,6 +10,8 @@ export interface AllowedCount {
    * exact search to name them instead of testing every document's rule again.
    */
   documents?: string;
+  /** The same documents' ids, for the documents path's centroid cache. */
+  documentIds?: readonly string[];
 }
 
 /**

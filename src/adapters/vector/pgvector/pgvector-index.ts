@@ -13,6 +13,7 @@ import type {
 } from '../../../ports/vector-index.js';
 import { checkChunks, checkK, checkName, checkVector } from '../embedded/vector-input.js';
 import { AllowedCountCache } from './allowed-count-cache.js';
+import { CentroidCache } from './centroid-cache.js';
 import { checkAccessFilter } from './check-access-filter.js';
 import { checkChunkRefs } from '../../../core/retrieval/check-chunk-refs.js';
 import { readChunksInTransaction } from './pgvector-read-chunks.js';
@@ -34,6 +35,11 @@ const ALLOWED_COUNTS_KEPT = 1_000;
  * fall on either side of 0.98; the nearest documents of the second score 0.99.
  */
 const WALK_TRUST = Object.freeze({ trials: 8, checkEvery: 16, minRecall: 0.98 });
+/**
+ * Bytes of document centroids kept for the documents path (see centroid-cache.ts): 64 MiB holds about 40,000
+ * documents of 384 dimensions, or 10,000 of 1,536.
+ */
+const CENTROID_CACHE_BYTES = 64 * 1024 * 1024;
 /** Chunk rows per INSERT of an import: about 2 MB of statement for 384-dimension vectors. */
 const IMPORT_BATCH = 500;
 
@@ -62,6 +68,7 @@ export class PgvectorIndex implements VectorIndex {
     walk: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
     documents: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
   });
+  readonly #centroids = new CentroidCache(CENTROID_CACHE_BYTES);
 
   constructor(
     readonly pool: pg.Pool,
@@ -241,6 +248,7 @@ export class PgvectorIndex implements VectorIndex {
         filter,
         counts: this.#counts,
         trust: this.#trust,
+        centroids: this.#centroids,
       });
     } catch (error) {
       // Fail closed: whatever went wrong while deciding access, no chunk leaves.
