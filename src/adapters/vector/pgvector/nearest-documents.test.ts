@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nearestDocuments, type DocumentCentroid } from './nearest-documents.js';
+import { nearestDocuments, unitCentroid, type DocumentCentroid } from './nearest-documents.js';
 
 const query = Float32Array.of(1, 0, 0);
 const documentAt = (id: string, chunkCount: number, ...centroid: number[]): DocumentCentroid => ({
   id,
   chunkCount,
-  centroid: Float32Array.from(centroid),
+  centroid: unitCentroid(Float32Array.from(centroid)),
 });
 
 const documentArbitrary = fc.record({
@@ -14,6 +14,16 @@ const documentArbitrary = fc.record({
   centroid: fc.option(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }), {
     freq: 8,
   }),
+});
+
+describe('unitCentroid', () => {
+  it('scales a centroid to unit length, and has none for a zero vector', () => {
+    expect([...(unitCentroid(Float32Array.of(3, 4)) as Float32Array)]).toEqual([
+      Math.fround(0.6),
+      Math.fround(0.8),
+    ]);
+    expect(unitCentroid(Float32Array.of(0, 0))).toBeNull();
+  });
 });
 
 describe('nearestDocuments', () => {
@@ -48,7 +58,7 @@ describe('nearestDocuments', () => {
           const documents = drawn.map((document, position) => ({
             id: `d${position}`,
             chunkCount: document.chunkCount,
-            centroid: document.centroid === null ? null : Float32Array.from(document.centroid),
+            centroid: document.centroid === null ? null : unitCentroid(Float32Array.from(document.centroid)),
           }));
           const everything = nearestDocuments(query, documents, Number.MAX_SAFE_INTEGER);
           const chosen = nearestDocuments(query, documents, budget);

@@ -2,7 +2,10 @@
 export interface DocumentCentroid {
   id: string;
   chunkCount: number;
-  /** The mean of the document's unit-length chunk vectors; a zero or missing one ranks last. */
+  /**
+   * The direction of the mean of the document's unit-length chunk vectors, at unit length (see `unitCentroid`);
+   * null for a zero or missing one, which ranks last.
+   */
   centroid: Float32Array | null;
 }
 
@@ -16,9 +19,19 @@ export interface NearestDocuments {
 const NO_DIRECTION = 2;
 
 /**
- * The documents path's choice, computed in the process from cached centroids exactly as its SQL computes it:
- * documents by the cosine distance of their centroid to the query (ties by id), each taken while the chunks of the
- * documents before it are under `budget`, so the one that crosses it is included.
+ * A stored centroid at unit length, so that ranking takes one dot product per document; null for a zero vector
+ * (pgvector's cosine distance to it is NaN, which the SQL ranks last).
+ * @example unitCentroid(Float32Array.of(3, 4)) // Float32Array [0.6, 0.8]
+ */
+export function unitCentroid(centroid: Float32Array): Float32Array | null {
+  const norm = Math.sqrt(dot(centroid, centroid));
+  return norm > 0 && Number.isFinite(norm) ? centroid.map((value) => value / norm) : null;
+}
+
+/**
+ * The documents path's choice, computed in the process from cached centroids as its SQL computes it: documents by
+ * the cosine distance of their centroid to the query (ties by id), each taken while the chunks of the documents
+ * before it are under `budget`, so the one that crosses it is included.
  *
  * @example nearestDocuments(query, [{ id: 'a', chunkCount: 3, centroid }], 600) // { ids: ['a'], chunks: 3 }
  */
@@ -28,27 +41,28 @@ export function nearestDocuments(
   budget: number,
 ): NearestDocuments {
   const queryNorm = Math.sqrt(dot(query, query));
-  const ranked = documents
-    .map((document) => ({ document, distance: cosineDistance(query, queryNorm, document.centroid) }))
-    .sort(
-      (left, right) =>
-        left.distance - right.distance ||
-        (left.document.id < right.document.id ? -1 : left.document.id > right.document.id ? 1 : 0),
-    );
+  const distances = new Float64Array(documents.length);
+  documents.forEach((document, position) => {
+    const { centroid } = document;
+    const distance =
+      centroid === null || centroid.length !== query.length ? NaN : 1 - dot(query, centroid) / queryNorm;
+    distances[position] = Number.isNaN(distance) ? NO_DIRECTION : distance;
+  });
+  const idOf = (position: number): string => (documents[position] as DocumentCentroid).id;
+  const order = Int32Array.from(documents.keys()).sort(
+    (left, right) =>
+      (distances[left] as number) - (distances[right] as number) ||
+      (idOf(left) < idOf(right) ? -1 : idOf(left) > idOf(right) ? 1 : 0),
+  );
   const ids: string[] = [];
   let chunks = 0;
-  for (const { document } of ranked) {
+  for (const position of order) {
     if (chunks >= budget) break;
+    const document = documents[position] as DocumentCentroid;
     ids.push(document.id);
     chunks += document.chunkCount;
   }
   return { ids, chunks };
-}
-
-function cosineDistance(query: Float32Array, queryNorm: number, centroid: Float32Array | null): number {
-  if (centroid === null || centroid.length !== query.length) return NO_DIRECTION;
-  const distance = 1 - dot(query, centroid) / (queryNorm * Math.sqrt(dot(centroid, centroid)));
-  return Number.isNaN(distance) ? NO_DIRECTION : distance;
 }
 
 function dot(left: Float32Array, right: Float32Array): number {

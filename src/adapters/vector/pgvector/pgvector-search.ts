@@ -5,7 +5,7 @@ import type { RetrievalDecision, VectorSearchResult } from '../../../ports/vecto
 import type { AllowedCount, AllowedCountCache } from './allowed-count-cache.js';
 import { toArrayLiteral } from './array-literal.js';
 import type { CentroidCache } from './centroid-cache.js';
-import { nearestDocuments } from './nearest-documents.js';
+import { nearestDocuments, unitCentroid } from './nearest-documents.js';
 import type { PgvectorNames } from './pgvector-names.js';
 import type { WalkTrust } from './walk-trust.js';
 import { namesPrincipal, withinClearance, type PrincipalSql } from './pgvector-rule-predicate.js';
@@ -189,7 +189,7 @@ async function searchNearestDocuments(
     rows.map((row) => ({
       id: row.document_id,
       chunkCount: row.chunk_count,
-      centroid: row.centroid === null ? null : vectorFromBinary(row.centroid),
+      centroid: row.centroid === null ? null : unitCentroid(vectorFromBinary(row.centroid)),
     })),
   );
   return finish(client, context, { plan: 'documents', count, batch });
