@@ -24,6 +24,7 @@ export function embeddedTarget(): RetrievalTarget {
   });
   return {
     name: 'embedded',
+    latencyGoalMs: 5,
     async load(dataset: ClusteredDataset) {
       const loadStarted = performance.now();
       await index.createCollection({ name: COLLECTION, dimension: dataset.dimension });

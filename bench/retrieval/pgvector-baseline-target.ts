@@ -50,6 +50,7 @@ export function pgvectorBaselineTarget(): RetrievalTarget {
   };
   return {
     name: 'pgvector-baseline',
+    baseline: true,
     async load(dataset: ClusteredDataset) {
       await dropBenchSchema(SCHEMA);
       await client.connect();

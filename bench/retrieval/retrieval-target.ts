@@ -17,6 +17,13 @@ interface RetrievalSweep {
 /** One index measured by the bench: the embedded index, the pgvector adapter and pgvector's plain-HNSW baseline. */
 export interface RetrievalTarget {
   name: string;
+  /**
+   * Issue 6's p50 goal for this target, in ms: the embedded index's 5 ms. Absent for pgvector, whose latency is
+   * judged against the baseline's curve (`versusBaseline`), and for the baseline itself.
+   */
+  latencyGoalMs?: number;
+  /** True for the baseline: it is measured to be compared with, and has no goals of its own. */
+  baseline?: boolean;
   /** Loads every document of the dataset, with its rule, and prepares any index (timed apart from searches). */
   load(dataset: ClusteredDataset): Promise<{ loadSeconds: number; prepareSeconds: number }>;
   /** Chunk keys `d<doc>#<chunk>`, best first, and the planner path the target took. */

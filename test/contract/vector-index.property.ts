@@ -185,7 +185,8 @@ async function putDocument(
 /**
  * The fast-check property of issue 6: random users, groups, roles, clearances, documents, access rules, rule
  * changes, deletions and queries; no returned chunk is ever outside what `isAllowed` admits, and min(k, allowed)
- * chunks come back. Half of the datasets run on an index forced to exact search, half on one forced to HNSW.
+ * chunks come back. The datasets are shared among indexes forced to exact search, to HNSW, to the checked zone
+ * (checks, then a trusted walk or nearest documents) and to the nearest documents (see `DOCUMENTS_FORCING`).
  */
 export function describeVectorIndexProperty(
   open: OpenVectorIndex,
@@ -197,25 +198,24 @@ export function describeVectorIndexProperty(
   const datasetsPerLane = Math.ceil(Math.ceil(cases / queriesPerDataset) / lanes);
 
   describe('property: answers stay inside the principal’s access', () => {
-    const indexes: Record<'exact' | 'hnsw', VectorIndex | undefined> = { exact: undefined, hnsw: undefined };
+    const planners = ['exact', 'hnsw', 'checked', 'documents'] as const;
+    const indexes: Partial<Record<(typeof planners)[number], VectorIndex>> = {};
 
     beforeAll(async () => {
-      indexes.exact = await open('exact');
-      indexes.hnsw = await open('hnsw');
+      for (const planner of planners) indexes[planner] = await open(planner);
     });
 
     afterAll(async () => {
-      await indexes.exact?.close();
-      await indexes.hnsw?.close();
+      for (const planner of planners) await indexes[planner]?.close();
     });
 
     // 100,000 cases on pgvector took 300-590 s on two shared cores: the limit leaves room for a busy machine.
-    it(`holds for ${cases} generated cases on both planner paths`, { timeout: 900_000 }, async () => {
+    it(`holds for ${cases} generated cases on every planner path`, { timeout: 900_000 }, async () => {
       let checked = 0;
       const paths: Record<RetrievalDecision['path'], number> = { exact: 0, hnsw: 0, documents: 0 };
       const property = (): fc.IAsyncProperty<unknown> =>
         fc.asyncProperty(
-          fc.constantFrom('exact' as const, 'hnsw' as const),
+          fc.constantFrom(...planners),
           fc.array(documentArbitrary, { minLength: 1, maxLength: 16 }),
           fc.array(stepArbitrary, { minLength: queriesPerDataset, maxLength: queriesPerDataset }),
           async (planner, documents, steps) => {
@@ -246,9 +246,10 @@ export function describeVectorIndexProperty(
         ),
       );
       expect(checked).toBeGreaterThanOrEqual(cases);
-      // Both paths must actually have answered, or the forcing did not work and half the property is untested.
+      // Every path must actually have answered, or a forcing did not work and part of the property is untested.
       expect(paths.exact).toBeGreaterThan(0);
       expect(paths.hnsw).toBeGreaterThan(0);
+      expect(paths.documents).toBeGreaterThan(0);
     });
   });
 }

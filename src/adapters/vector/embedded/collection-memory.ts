@@ -1,5 +1,18 @@
 import type { AccessFilter } from '../../../core/access/access-filter.js';
 import type { AccessRule } from '../../../core/access/access-rule.js';
+import { documentCentroid } from '../../../core/retrieval/document-centroid.js';
+import {
+  nearestDocuments,
+  unitCentroid,
+  type DocumentCentroid,
+  type NearestDocuments,
+} from '../../../core/retrieval/nearest-documents.js';
+import {
+  planCheckedSearch,
+  plannerTrust,
+  type PlannerTrust,
+  type WalkTrustSettings,
+} from '../../../core/retrieval/walk-trust.js';
 import type { RetrievalDecision } from '../../../ports/vector-index.js';
 import { HnswGraph, type HnswSettings } from './hnsw-graph.js';
 import { RuleBook, type AllowedRules } from './rule-book.js';
@@ -10,15 +23,32 @@ import { VectorSlab } from './vector-slab.js';
 export interface PlannerSettings {
   /** Up to this many allowed chunks, an exact scan over them (cheaper than a filtered walk that rarely hits). */
   exactMaxChunks: number;
+  /**
+   * Above `exactMaxChunks` and up to this many allowed chunks, a principal's walk, or else its nearest documents,
+   * answers only once checks against exact scans have matched (see walk-trust.ts); above it, every search walks.
+   */
+  checkedMaxChunks: number;
+  /** The documents path compares the chunks of the nearest allowed documents until this many are in hand. */
+  documentsChunkBudget: number;
+  /** How much checking a principal's walk, or nearest documents, needs before answering (see walk-trust.ts). */
+  trust: { walk?: WalkTrustSettings; documents?: WalkTrustSettings };
   /** Below this many live chunks no graph is built and every search is exact. */
   hnswMinChunks: number;
   hnsw: HnswSettings;
 }
 
-interface DocumentEntry {
+/** A document's rule and chunk labels, and what the documents path ranks it by. */
+interface DocumentEntry extends DocumentCentroid {
   ruleId: number;
   labels: number[];
 }
+
+/** Principals whose trust each collection keeps, as pgvector's index does. */
+const PRINCIPALS_TRUSTED = 1_000;
+/** The trust is the collection's own, so its key needs no collection id. */
+const TRUST_SCOPE = 0;
+
+type Hit = { label: number; score: number };
 
 /** A search's chunk labels, best first, and the facts of its access decision. */
 export interface MemorySearchResult {
@@ -55,6 +85,7 @@ export class CollectionMemory {
   constructor(
     readonly dimension: number,
     readonly settings: PlannerSettings,
+    readonly trust: PlannerTrust = plannerTrust(PRINCIPALS_TRUSTED, settings.trust),
   ) {
     this.#slab = new VectorSlab(dimension);
   }
@@ -74,7 +105,7 @@ export class CollectionMemory {
 
   /** A fresh collection holding the same documents, without dead slots and without a graph (built on demand). */
   compacted(): CollectionMemory {
-    const fresh = new CollectionMemory(this.dimension, this.settings);
+    const fresh = new CollectionMemory(this.dimension, this.settings, this.trust);
     for (const [documentId, entry] of this.#documents) {
       fresh.put(documentId, {
         rule: this.#ruleOf(entry),
@@ -103,7 +134,14 @@ export class CollectionMemory {
       return label;
     });
     this.#rules.attach(ruleId, labels);
-    this.#documents.set(documentId, { ruleId, labels });
+    const centroid = documentCentroid(labels.map((label) => this.#slab.vectorOf(label)));
+    this.#documents.set(documentId, {
+      id: documentId,
+      chunkCount: labels.length,
+      centroid: centroid === null ? null : unitCentroid(centroid),
+      ruleId,
+      labels,
+    });
     this.#live += labels.length;
   }
 
@@ -155,31 +193,77 @@ export class CollectionMemory {
     const query = unitCopy(vector);
     const wanted = Math.min(k, allowed.allowedChunks);
     const facts = { allowedChunks: allowed.allowedChunks, deniedChunks: this.#live - allowed.allowedChunks };
-    if (wanted > 0 && this.#prefersGraph(allowed.allowedChunks)) {
-      const walked = this.#searchGraph(query, wanted, allowed);
-      // A filtered walk can end short of k when the allowed chunks sit far from the query in the graph; the user
-      // is still owed k results, so the exact scan answers instead (the walk's work is counted too).
-      if (walked.hits.length === wanted) {
-        return {
-          hits: walked.hits,
-          decision: { path: 'hnsw', ...facts, candidatesExamined: walked.examined },
-        };
-      }
-      const exact = this.#searchExact(query, k, allowed);
+    const exactly = (examined: number): MemorySearchResult => ({
+      hits: wanted > 0 ? this.#searchExact(query, k, allowed) : [],
+      decision: { path: 'exact', ...facts, candidatesExamined: examined + allowed.allowedChunks },
+    });
+    if (wanted === 0 || !this.#prefersGraph(allowed.allowedChunks)) return exactly(0);
+    const plan =
+      allowed.allowedChunks > this.settings.checkedMaxChunks
+        ? 'hnsw'
+        : planCheckedSearch(this.trust, TRUST_SCOPE, filter);
+    if (plan === 'check') return this.#check(query, k, { allowed, filter, facts });
+    if (plan === 'exact') return exactly(0);
+    // A shortcut can end short of k (a walk whose allowed chunks sit far from the query in the graph, or nearest
+    // documents holding too few chunks); the user is still owed k results, so the exact scan answers instead (the
+    // shortcut's work is counted too).
+    if (plan === 'documents') {
+      const nearest = this.#searchDocuments(query, k, allowed);
+      if (nearest.hits.length < wanted) return exactly(nearest.chunks);
       return {
-        hits: exact,
-        decision: { path: 'exact', ...facts, candidatesExamined: walked.examined + allowed.allowedChunks },
+        hits: nearest.hits,
+        decision: { path: 'documents', ...facts, candidatesExamined: nearest.chunks },
       };
     }
-    const hits = wanted > 0 ? this.#searchExact(query, k, allowed) : [];
-    return { hits, decision: { path: 'exact', ...facts, candidatesExamined: allowed.allowedChunks } };
+    const walked = this.#searchGraph(query, wanted, allowed);
+    if (walked.hits.length < wanted) return exactly(walked.examined);
+    return { hits: walked.hits, decision: { path: 'hnsw', ...facts, candidatesExamined: walked.examined } };
+  }
+
+  /** The exact answer, with the walk and the nearest documents scored against it for this principal's trust. */
+  #check(
+    query: Float32Array,
+    k: number,
+    context: {
+      allowed: AllowedRules;
+      filter: AccessFilter;
+      facts: Omit<RetrievalDecision, 'path' | 'candidatesExamined'>;
+    },
+  ): MemorySearchResult {
+    const { allowed, filter, facts } = context;
+    const exact = this.#searchExact(query, k, allowed);
+    const walked = this.#searchGraph(query, Math.min(k, allowed.allowedChunks), allowed);
+    const nearest = this.#searchDocuments(query, k, allowed);
+    this.trust.walk.record(TRUST_SCOPE, filter, recallOf(walked.hits, exact));
+    this.trust.documents.record(TRUST_SCOPE, filter, recallOf(nearest.hits, exact));
+    const candidatesExamined = allowed.allowedChunks + walked.examined + nearest.chunks;
+    return { hits: exact, decision: { path: 'exact', ...facts, candidatesExamined } };
+  }
+
+  /** The chunks of the allowed documents whose centroids are nearest the query, compared exactly. */
+  #searchDocuments(
+    query: Float32Array,
+    k: number,
+    allowed: AllowedRules,
+  ): NearestDocuments & { hits: Hit[] } {
+    const candidates: DocumentEntry[] = [];
+    for (const entry of this.#documents.values()) {
+      if (allowed.allowed[entry.ruleId] === 1 && entry.chunkCount > 0) candidates.push(entry);
+    }
+    const nearest = nearestDocuments(query, candidates, this.settings.documentsChunkBudget);
+    const best = new TopK(k);
+    for (const id of nearest.ids) {
+      for (const label of this.#documents.get(id)?.labels ?? [])
+        best.offer(label, this.#slab.score(label, query));
+    }
+    return { ...nearest, hits: best.sorted() };
   }
 
   #prefersGraph(allowedChunks: number): boolean {
     return this.#live >= this.settings.hnswMinChunks && allowedChunks > this.settings.exactMaxChunks;
   }
 
-  #searchExact(query: Float32Array, k: number, allowed: AllowedRules): { label: number; score: number }[] {
+  #searchExact(query: Float32Array, k: number, allowed: AllowedRules): Hit[] {
     const best = new TopK(k);
     for (const ruleId of allowed.ruleIds) {
       for (const label of this.#rules.labelsOf(ruleId)) best.offer(label, this.#slab.score(label, query));
@@ -187,11 +271,7 @@ export class CollectionMemory {
     return best.sorted();
   }
 
-  #searchGraph(
-    query: Float32Array,
-    k: number,
-    allowed: AllowedRules,
-  ): { hits: { label: number; score: number }[]; examined: number } {
+  #searchGraph(query: Float32Array, k: number, allowed: AllowedRules): { hits: Hit[]; examined: number } {
     const graph = this.#graphBuilt();
     const ruleOfLabel = this.#ruleOfLabel;
     const permitted = allowed.allowed;
@@ -245,4 +325,15 @@ export class CollectionMemory {
     grown.set(this.#ruleOfLabel);
     this.#ruleOfLabel = grown;
   }
+}
+
+/**
+ * The share of the exact answer a shortcut found. A shortcut's hit counts when it scores no lower than the exact
+ * answer's last, so that a tie broken the other way is not a miss.
+ */
+function recallOf(found: readonly Hit[], exact: readonly Hit[]): number {
+  const last = exact.at(-1);
+  if (!last) return 1;
+  const matched = found.filter((hit) => hit.score >= last.score).length;
+  return Math.min(matched, exact.length) / exact.length;
 }

@@ -1,4 +1,5 @@
 import type { AccessFilter } from '../../../core/access/access-filter.js';
+import { accessFilterKey } from '../../../core/access/access-filter-key.js';
 
 /** The count of one (collection, principal) pair, true while the collection is at `version`. */
 export interface AllowedCount {
@@ -25,7 +26,7 @@ export class AllowedCountCache {
   constructor(readonly capacity: number) {}
 
   get(collectionId: number, filter: AccessFilter): AllowedCount | undefined {
-    const key = filterKey(collectionId, filter);
+    const key = accessFilterKey(collectionId, filter);
     const found = this.#entries.get(key);
     if (found) {
       this.#entries.delete(key);
@@ -35,7 +36,7 @@ export class AllowedCountCache {
   }
 
   set(collectionId: number, filter: AccessFilter, count: AllowedCount): void {
-    const key = filterKey(collectionId, filter);
+    const key = accessFilterKey(collectionId, filter);
     this.#entries.delete(key);
     this.#entries.set(key, count);
     if (this.#entries.size > this.capacity) {
@@ -44,17 +45,3 @@ export class AllowedCountCache {
     }
   }
 }
-
-/**
- * A (collection, access filter) pair as a map key: every field the count depends on, levels included (they decide
- * which rules are unknown, and so refused).
- */
-export const filterKey = (collectionId: number, filter: AccessFilter): string =>
-  JSON.stringify([
-    collectionId,
-    filter.userId,
-    filter.groups,
-    filter.roles,
-    filter.readableLevels,
-    filter.levels,
-  ]);

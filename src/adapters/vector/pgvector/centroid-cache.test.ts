@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CentroidCache } from './centroid-cache.js';
-import type { DocumentCentroid } from './nearest-documents.js';
+import type { DocumentCentroid } from '../../../core/retrieval/nearest-documents.js';
 
 const documentOf = (id: string, dimension = 4): DocumentCentroid => ({
   id,

@@ -1,4 +1,4 @@
-import type { DocumentCentroid } from './nearest-documents.js';
+import type { DocumentCentroid } from '../../../core/retrieval/nearest-documents.js';
 
 interface CollectionCentroids {
   version: string;

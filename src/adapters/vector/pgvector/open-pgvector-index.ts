@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { WalkTrustSettings } from '../../../core/retrieval/walk-trust.js';
 import { checkIdentifier, quoted, type PgvectorNames } from './pgvector-names.js';
 import { PgvectorIndex } from './pgvector-index.js';
 import { migratePgvectorSchema } from './pgvector-schema.js';
@@ -37,6 +38,11 @@ export type PgvectorIndexOptions = (
    * have matched exact searches.
    */
   documentsChunkBudget?: number;
+  /**
+   * How much checking against exact searches a principal's walk, or its nearest documents, needs before it answers
+   * in the checked zone (default for both: 8 checks averaging recall 0.98, then one every 16th search).
+   */
+  trust?: { walk?: WalkTrustSettings; documents?: WalkTrustSettings };
   /** HNSW graph degree of each collection's index (default 16). */
   m?: number;
   /** HNSW build beam (default 200). */
@@ -78,6 +84,7 @@ export async function openPgvectorIndex(options: PgvectorIndexOptions): Promise<
     return new PgvectorIndex(pool, {
       names,
       ownsPool,
+      trust: options.trust ?? {},
       planner: Object.freeze({
         // Exact up to 2,000 (1 % of 100,000 chunks and below: recall must be 1.0 there, and an exact search of
         // 2,000 chunks costs about as much as a walk). Up to 10,000 a walk's recall depends on the filter's shape

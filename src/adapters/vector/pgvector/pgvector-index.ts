@@ -20,21 +20,18 @@ import { readChunksInTransaction } from './pgvector-read-chunks.js';
 import type { PgvectorNames } from './pgvector-names.js';
 import { HNSW_MAX_DIMENSION, searchCollection, type PgvectorPlannerSettings } from './pgvector-search.js';
 import { toArrayLiteral } from './array-literal.js';
-import { documentCentroid } from './document-centroid.js';
+import { documentCentroid } from '../../../core/retrieval/document-centroid.js';
 import { vectorLiteral } from './vector-literal.js';
-import { WalkTrust } from './walk-trust.js';
+import {
+  plannerTrust,
+  type PlannerTrust,
+  type WalkTrustSettings,
+} from '../../../core/retrieval/walk-trust.js';
 
 /** pgvector's `vector` type holds at most 16,000 dimensions. */
 const MAX_DIMENSION = 16_000;
 /** Principals whose allowed-chunk counts are kept per index: 1,000 principals in 500 groups is about 3 MB. */
 const ALLOWED_COUNTS_KEPT = 1_000;
-/**
- * When a principal's walk (or, when the walk misses, its nearest documents) answers in the checked zone: after 8
- * checks that found on average 98 % of the exact answer, re-checked every 16th search. At 10 % of 100,000 chunks
- * the walk of a filter spread over every topic scores about 0.997 and one following topics 0.85–0.89, so the two
- * fall on either side of 0.98; the nearest documents of the second score 0.99.
- */
-const WALK_TRUST = Object.freeze({ trials: 8, checkEvery: 16, minRecall: 0.98 });
 /**
  * Bytes of document centroids kept for the documents path (see centroid-cache.ts): 64 MiB holds about 40,000
  * documents of 384 dimensions, or 10,000 of 1,536.
@@ -64,10 +61,7 @@ export class PgvectorIndex implements VectorIndex {
   #closed = false;
   readonly #collections = new Map<string, CollectionRow>();
   readonly #counts = new AllowedCountCache(ALLOWED_COUNTS_KEPT);
-  readonly #trust = Object.freeze({
-    walk: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
-    documents: new WalkTrust(ALLOWED_COUNTS_KEPT, WALK_TRUST),
-  });
+  readonly #trust: PlannerTrust;
   readonly #centroids = new CentroidCache(CENTROID_CACHE_BYTES);
 
   constructor(
@@ -78,8 +72,12 @@ export class PgvectorIndex implements VectorIndex {
       hnsw: HnswBuildSettings;
       /** True when the index created the pool and so ends it on close. */
       ownsPool: boolean;
+      /** How much checking a principal's walk, or nearest documents, needs before answering (see walk-trust.ts). */
+      trust: { walk?: WalkTrustSettings; documents?: WalkTrustSettings };
     },
-  ) {}
+  ) {
+    this.#trust = plannerTrust(ALLOWED_COUNTS_KEPT, options.trust);
+  }
 
   async createCollection(collection: { name: string; dimension: number }): Promise<void> {
     const name = checkText(checkName(collection.name, 'collection'), 'collection');

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DOCUMENTS_FORCING } from '../../../../test/contract/vector-index-fixtures.js';
 import type { VectorIndex } from '../../../ports/vector-index.js';
 import { openPgvectorIndex, type PgvectorIndexOptions } from './index.js';
 import type { PgvectorIndex } from './pgvector-index.js';
@@ -17,6 +18,7 @@ const FORCING = {
   hnsw: { exactMaxChunks: 0, checkedMaxChunks: 0 },
   /** Every search with an allowed chunk in the zone where a principal's walk answers once it has matched. */
   checked: { exactMaxChunks: 0, checkedMaxChunks: Number.MAX_SAFE_INTEGER },
+  documents: DOCUMENTS_FORCING,
 } as const;
 
 /**

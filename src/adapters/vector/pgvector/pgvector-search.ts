@@ -5,9 +5,9 @@ import type { RetrievalDecision, VectorSearchResult } from '../../../ports/vecto
 import type { AllowedCount, AllowedCountCache } from './allowed-count-cache.js';
 import { toArrayLiteral } from './array-literal.js';
 import type { CentroidCache } from './centroid-cache.js';
-import { nearestDocuments, unitCentroid } from './nearest-documents.js';
+import { nearestDocuments, unitCentroid } from '../../../core/retrieval/nearest-documents.js';
 import type { PgvectorNames } from './pgvector-names.js';
-import type { WalkTrust } from './walk-trust.js';
+import { planCheckedSearch, type PlannerTrust } from '../../../core/retrieval/walk-trust.js';
 import { namesPrincipal, withinClearance, type PrincipalSql } from './pgvector-rule-predicate.js';
 import { PRINCIPAL_SETTINGS } from './pgvector-schema.js';
 import { vectorFromBinary } from './vector-binary.js';
@@ -31,15 +31,6 @@ export interface PgvectorPlannerSettings {
    * in hand (the document that crosses it included).
    */
   documentsChunkBudget: number;
-}
-
-/**
- * What the checked zone has learned of each (collection, filter) pair: whether its walk, and its nearest
- * documents, match exact searches.
- */
-interface PlannerTrust {
-  walk: WalkTrust;
-  documents: WalkTrust;
 }
 
 /** pgvector indexes vectors of up to 2,000 dimensions with HNSW; wider collections are always searched exactly. */
@@ -330,11 +321,7 @@ function planFor(context: SearchContext, allowed: number): Plan {
   const { settings, collection, filter, trust } = context;
   if (allowed <= settings.exactMaxChunks || collection.dimension > HNSW_MAX_DIMENSION) return 'exact';
   if (allowed > settings.checkedMaxChunks) return 'hnsw';
-  const walk = trust.walk.plan(collection.id, filter);
-  if (walk !== 'exact') return walk === 'walk' ? 'hnsw' : 'check';
-  // This principal's walks miss (its allowed chunks are a few topics, say): its nearest documents may not.
-  const documents = trust.documents.plan(collection.id, filter);
-  return documents === 'walk' ? 'documents' : documents;
+  return planCheckedSearch(trust, collection.id, filter);
 }
 
 function answerOf(path: Path, count: AllowedCount, rows: ScoredRow[]): VectorSearchResult {

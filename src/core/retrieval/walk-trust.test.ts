@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accessFilterFor } from '../../../core/access/access-filter.js';
-import { DEFAULT_CLASSIFICATION_LEVELS } from '../../../core/access/classification-levels.js';
+import { accessFilterFor } from '../access/access-filter.js';
+import { DEFAULT_CLASSIFICATION_LEVELS } from '../access/classification-levels.js';
 import { WalkTrust, type TrialPlan } from './walk-trust.js';
 
 const filterOf = (groups: string[]) =>
