@@ -10,21 +10,6 @@ import type { IndexedDocument, VectorIndex } from '../../src/ports/vector-index.
  */
 export type PlannerForcing = 'auto' | 'exact' | 'hnsw' | 'checked' | 'documents';
 
-/**
- * `documents`: the checked zone with a walk that can never be trusted (no walk reaches recall 2) and nearest
- * documents trusted after their first check, over a budget of 6 chunks, so that most searches take the documents
- * path and many of those fall short of k and go exact.
- */
-export const DOCUMENTS_FORCING = Object.freeze({
-  exactMaxChunks: 0,
-  checkedMaxChunks: Number.MAX_SAFE_INTEGER,
-  documentsChunkBudget: 6,
-  trust: {
-    walk: { trials: 1, checkEvery: Number.MAX_SAFE_INTEGER, minRecall: 2 },
-    documents: { trials: 1, checkEvery: Number.MAX_SAFE_INTEGER, minRecall: 0 },
-  },
-});
-
 /** Opens an index for a contract run; it may be shared by tests, which each use their own collections. */
 export type OpenVectorIndex = (planner: PlannerForcing) => Promise<VectorIndex>;
 

@@ -1,4 +1,4 @@
-import { DOCUMENTS_FORCING } from '../../../../test/contract/vector-index-fixtures.js';
+import { DOCUMENTS_FORCING } from '../../../core/retrieval/documents-forcing.js';
 import type { VectorIndex } from '../../../ports/vector-index.js';
 import { openEmbeddedVectorIndex } from './open-embedded-vector-index.js';
 

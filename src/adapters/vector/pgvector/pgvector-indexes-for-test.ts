@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DOCUMENTS_FORCING } from '../../../../test/contract/vector-index-fixtures.js';
+import { DOCUMENTS_FORCING } from '../../../core/retrieval/documents-forcing.js';
 import type { VectorIndex } from '../../../ports/vector-index.js';
 import { openPgvectorIndex, type PgvectorIndexOptions } from './index.js';
 import type { PgvectorIndex } from './pgvector-index.js';
